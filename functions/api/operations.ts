@@ -1,0 +1,108 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { NotFoundError } from '../../shared/errors';
+import { empty, json } from '../../shared/http/apigw';
+import type { Principal } from '../../shared/model/api-key';
+import { openApiDocument } from '../../shared/openapi';
+import { routes } from '../../shared/routes';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
+import type { ManagementDeps } from '../../shared/usecases/deps';
+import { getEvent, listEvents } from '../../shared/usecases/events';
+import * as wh from '../../shared/usecases/webhooks';
+import { version } from '../../shared/version';
+
+/** A parsed request: validated params, query and body, the caller, and If-Match. */
+export interface Req {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: any;
+  principal: Principal;
+  ifMatch?: number;
+}
+
+type Op = (deps: ManagementDeps, req: Req) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const etag = (v: number) => ({ etag: `"${v}"` });
+
+function webhookResponse(deps: ManagementDeps, status: number, w: Awaited<ReturnType<typeof wh.getWebhook>>, reveal = false) {
+  return json(status, wh.toView(w, deps.receiverUrl, reveal), etag(w.version));
+}
+
+let openapiCache: string | undefined;
+
+/** One function per operation of the route table; the handler dispatches by routeKey. */
+export const operations: Record<string, Op> = {
+  async getOpenApi() {
+    openapiCache ??= JSON.stringify(openApiDocument(routes, { version, serverUrl: undefined }));
+    return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: openapiCache };
+  },
+  async notFound() {
+    throw new NotFoundError('Route', 'this path');
+  },
+
+  async listKeys(deps, req) {
+    return json(200, await listApiKeys(deps, req.query.limit as number, req.query.cursor as string | undefined));
+  },
+  async createKey(deps, req) {
+    const { record, key } = await createApiKey(deps, req.principal, req.body);
+    return json(201, { key_id: record.key_id, name: record.name, scopes: record.scopes, key });
+  },
+  async deleteKey(deps, req) {
+    await revokeApiKey(deps, req.principal, req.params.key_id);
+    return empty(204);
+  },
+
+  async listWebhooks(deps, req) {
+    const page = await deps.webhooks.list(req.query.limit as number, req.query.cursor as string | undefined);
+    return json(200, { items: page.items.map((w) => wh.toView(w, deps.receiverUrl)), next_cursor: page.next_cursor });
+  },
+  async createWebhook(deps, req) {
+    const w = await wh.createWebhook(deps, req.principal, req.body);
+    return { ...webhookResponse(deps, 201, w, true), headers: { 'content-type': 'application/json', ...etag(w.version), location: `/api/webhooks/${w.webhook_id}` } };
+  },
+  async getWebhook(deps, req) {
+    return webhookResponse(deps, 200, await wh.getWebhook(deps, req.params.id));
+  },
+  async replaceWebhook(deps, req) {
+    return webhookResponse(deps, 200, await wh.replaceWebhook(deps, req.principal, req.params.id, req.body, req.ifMatch));
+  },
+  async deleteWebhook(deps, req) {
+    await wh.deleteWebhook(deps, req.principal, req.params.id, req.ifMatch);
+    return empty(204);
+  },
+  async enableWebhook(deps, req) {
+    return webhookResponse(deps, 200, await wh.setEnabled(deps, req.principal, req.params.id, true, req.ifMatch));
+  },
+  async disableWebhook(deps, req) {
+    return webhookResponse(deps, 200, await wh.setEnabled(deps, req.principal, req.params.id, false, req.ifMatch));
+  },
+  async rotateWebhookSecret(deps, req) {
+    const w = await wh.rotateSecret(deps, req.principal, req.params.id, req.body.grace_seconds, req.body.secret, req.ifMatch);
+    return webhookResponse(deps, 200, w, true);
+  },
+
+  async listCommands(deps, req) {
+    const w = await wh.getWebhook(deps, req.params.id);
+    return json(200, { items: w.commands, next_cursor: null }, etag(w.version));
+  },
+  async addCommand(deps, req) {
+    return json(201, await wh.addCommand(deps, req.principal, req.params.id, req.body, req.ifMatch));
+  },
+  async updateCommand(deps, req) {
+    return json(200, await wh.updateCommand(deps, req.principal, req.params.id, req.params.cmd_id, req.body, req.ifMatch));
+  },
+  async deleteCommand(deps, req) {
+    await wh.deleteCommand(deps, req.principal, req.params.id, req.params.cmd_id, req.ifMatch);
+    return empty(204);
+  },
+
+  async listEvents(deps, req) {
+    return json(200, await listEvents(deps, req.params.id, req.query.limit as number, req.query.cursor as string | undefined, req.query.status as never));
+  },
+  async getEvent(deps, req) {
+    return json(200, await getEvent(deps, req.params.id, req.params.event_id));
+  },
+
+  async listAudit(deps, req) {
+    return json(200, await deps.audit.list(req.query.limit as number, req.query.cursor as string | undefined, req.query.resource_id as string | undefined));
+  },
+};

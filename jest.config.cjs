@@ -1,0 +1,14 @@
+/** Jest runs TypeScript and ESM-only dependencies through esbuild (CommonJS output). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(ts|js|mjs)$': '<rootDir>/test/support/esbuild-transform.cjs' },
+  // ESM-only packages must be transformed too; everything else in node_modules is CommonJS already.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|@octokit|fauxqs|valibot)/)'],
+  testEnvironmentOptions: { customExportConditions: ['node', 'require', 'import', 'default'] },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  globalSetup: '<rootDir>/test/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
+  testTimeout: 60000,
+};

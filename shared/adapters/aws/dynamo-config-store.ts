@@ -1,0 +1,184 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, VersionMismatchError } from '../../errors';
+import type { ApiKeyRecord } from '../../model/api-key';
+import type { AuditEntry } from '../../model/audit';
+import type { WebhookRecord } from '../../model/webhook';
+import type { ApiKeyStore, AuditLog, Page, WebhookStore } from '../../ports';
+import { decodeCursor, encodeCursor } from './cursor';
+import { isConditionFailed, unavailable } from './errors';
+
+/*
+ * The config table holds small, rarely written items under a few partitions:
+ *   pk=webhook  sk=<webhook_id>        a webhook config
+ *   pk=apikey   sk=<key_id>            an API key (hash only)
+ *   pk=audit    sk=<at>#<audit_id>     an audit entry (newest first by querying backwards)
+ * Lists are Queries on one partition: no Scan on any request path.
+ */
+
+type Item = Record<string, unknown>;
+
+function strip<T>(item: Item | undefined): T | null {
+  if (!item) return null;
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+}
+
+async function queryPage<T>(
+  db: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+  limit: number,
+  cursor: string | undefined,
+  opts: { backwards?: boolean; filter?: { expr: string; names: Record<string, string>; values: Record<string, unknown> } } = {},
+): Promise<Page<T>> {
+  const items: T[] = [];
+  let start = decodeCursor(cursor, ['pk', 'sk']);
+  // With a filter a page may come back short; keep reading until it is full or the partition ends.
+  do {
+    let out;
+    try {
+      out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk, ...(opts.filter?.values ?? {}) },
+          ...(opts.filter ? { FilterExpression: opts.filter.expr, ExpressionAttributeNames: opts.filter.names } : {}),
+          ScanIndexForward: !opts.backwards,
+          Limit: limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+    for (const it of out.Items ?? []) items.push(strip<T>(it) as T);
+    start = out.LastEvaluatedKey as Record<string, string> | undefined;
+  } while (start && items.length < limit);
+  return { items, next_cursor: encodeCursor(start) };
+}
+
+/** Webhook configs in DynamoDB with optimistic concurrency on `version`. */
+export class DynamoWebhookStore implements WebhookStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async get(id: string): Promise<WebhookRecord | null> {
+    try {
+      const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: 'webhook', sk: id }, ConsistentRead: true }));
+      return strip<WebhookRecord>(out.Item);
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  list(limit: number, cursor?: string): Promise<Page<WebhookRecord>> {
+    return queryPage<WebhookRecord>(this.db, this.table, 'webhook', limit, cursor);
+  }
+
+  async create(w: WebhookRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: { pk: 'webhook', sk: w.webhook_id, ...w }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new ConflictError(`A webhook with id "${w.webhook_id}" already exists.`, 'already_exists');
+      throw unavailable('The config store', err);
+    }
+  }
+
+  async replace(w: WebhookRecord, expectedVersion: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: 'webhook', sk: w.webhook_id, ...w },
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) {
+        const now = await this.get(w.webhook_id);
+        if (!now) throw new NotFoundError('Webhook', w.webhook_id);
+        throw new VersionMismatchError(expectedVersion, now.version);
+      }
+      throw unavailable('The config store', err);
+    }
+  }
+
+  async delete(id: string, expectedVersion?: number): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: 'webhook', sk: id },
+          ConditionExpression: expectedVersion === undefined ? 'attribute_exists(pk)' : '#v = :v',
+          ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) {
+        const now = await this.get(id);
+        if (!now) throw new NotFoundError('Webhook', id);
+        throw new VersionMismatchError(expectedVersion ?? 0, now.version);
+      }
+      throw unavailable('The config store', err);
+    }
+  }
+}
+
+/** API keys (hashes only) in the config table. */
+export class DynamoApiKeyStore implements ApiKeyStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async get(keyId: string): Promise<ApiKeyRecord | null> {
+    try {
+      const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: 'apikey', sk: keyId } }));
+      return strip<ApiKeyRecord>(out.Item);
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  list(limit: number, cursor?: string): Promise<Page<ApiKeyRecord>> {
+    return queryPage<ApiKeyRecord>(this.db, this.table, 'apikey', limit, cursor);
+  }
+
+  async put(k: ApiKeyRecord): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: 'apikey', sk: k.key_id, ...k } }));
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  async delete(keyId: string): Promise<boolean> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'apikey', sk: keyId }, ConditionExpression: 'attribute_exists(pk)' }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw unavailable('The config store', err);
+    }
+  }
+}
+
+/** The audit log, newest first. */
+export class DynamoAuditLog implements AuditLog {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async append(e: AuditEntry): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: 'audit', sk: `${e.at}#${e.audit_id}`, ...e } }));
+    } catch (err) {
+      throw unavailable('The audit log', err);
+    }
+  }
+
+  list(limit: number, cursor?: string, resourceId?: string): Promise<Page<AuditEntry>> {
+    return queryPage<AuditEntry>(this.db, this.table, 'audit', limit, cursor, {
+      backwards: true,
+      filter: resourceId ? { expr: '#r = :r', names: { '#r': 'resource_id' }, values: { ':r': resourceId } } : undefined,
+    });
+  }
+}

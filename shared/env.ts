@@ -1,0 +1,74 @@
+/**
+ * The only place that reads process.env. Each function parses what it needs once, at cold
+ * start, and fails fast naming the missing or malformed variable.
+ */
+import { z } from 'zod';
+import { buckets, functions, queues, tables, topics, type FunctionName } from './resources';
+
+const Settings = z.object({
+  /** Base URL providers call (API Gateway or Function URL of the receiver), no trailing slash. */
+  RECEIVER_URL: z.url().optional(),
+  /** Days an event (metadata and payload) is kept. */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Largest request body the receiver accepts. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(6 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** How long a container caches a webhook config (receiver, consumer) before reading it again. */
+  CONFIG_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Local admin key (the local stack sets it); in AWS the authorizer reads ADMIN_KEY_SECRET_ARN. */
+  WEBHOOKS_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_KEY_SECRET_ARN: z.string().optional(),
+  ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** Resource names/URLs a function was granted, by manifest name. */
+export interface ResourceEnv {
+  tables: Record<string, string>;
+  queues: Record<string, string>;
+  dlqs: Record<string, string>;
+  topics: Record<string, string>;
+  buckets: Record<string, string>;
+}
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+/** The env var names a function needs, from the resource manifest. */
+export function requiredEnv(fn: FunctionName): string[] {
+  const spec = functions[fn];
+  const names: string[] = [];
+  for (const t of Object.keys(spec.tables ?? {})) names.push(tables[t as keyof typeof tables].env);
+  for (const [q, uses] of Object.entries(spec.queues ?? {})) {
+    const qs = queues[q as keyof typeof queues];
+    names.push(qs.env);
+    if (uses?.includes('dlq')) names.push(qs.dlqEnv);
+  }
+  for (const t of spec.topics ?? []) names.push(topics[t].env);
+  for (const b of Object.keys(spec.buckets ?? {})) names.push(buckets[b as keyof typeof buckets].env);
+  return names;
+}
+
+/** Parse the settings and the resources of one function; throws EnvError naming each bad variable. */
+export function loadEnv(fn: FunctionName, env: NodeJS.ProcessEnv = process.env): { settings: Settings; resources: ResourceEnv } {
+  const problems: string[] = [];
+  for (const name of requiredEnv(fn)) if (!env[name]) problems.push(`${name} is required`);
+  const parsed = Settings.safeParse(env);
+  if (!parsed.success) for (const i of parsed.error.issues) problems.push(`${i.path.join('.')}: ${i.message}`);
+  if (problems.length) throw new EnvError(`Invalid environment for ${fn}: ${problems.join('; ')}`);
+  const pick = <T extends Record<string, { env: string }>>(m: T) =>
+    Object.fromEntries(Object.entries(m).filter(([, v]) => env[v.env]).map(([k, v]) => [k, env[v.env] as string]));
+  return {
+    settings: parsed.data!,
+    resources: {
+      tables: pick(tables),
+      queues: pick(queues),
+      dlqs: Object.fromEntries(Object.entries(queues).filter(([, v]) => env[v.dlqEnv]).map(([k, v]) => [k, env[v.dlqEnv] as string])),
+      topics: pick(topics),
+      buckets: pick(buckets),
+    },
+  };
+}

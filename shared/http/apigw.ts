@@ -1,0 +1,30 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { errorBody, toHooklineError, type HooklineError } from '../errors';
+
+/** Exact request body bytes: API Gateway and Function URLs base64-encode non-text bodies. */
+export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/** Headers with lower-case names (API Gateway v2 already lower-cases; Function URLs too). */
+export function lowerHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+export function empty(status: number, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: status, headers, body: '' };
+}
+
+/** The contract's error response for any thrown value; 5xx causes are logged, never sent. */
+export function errorResponse(err: unknown, log?: (e: HooklineError) => void): APIGatewayProxyStructuredResultV2 {
+  const e = toHooklineError(err);
+  if (e.status >= 500) log?.(e);
+  return json(e.status, errorBody(e), e.options.headers ?? {});
+}

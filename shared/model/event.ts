@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { IsoTime } from './common';
+import { Provider } from './webhook';
+
+export const EVENT_STATUSES = ['received', 'processed', 'ignored', 'failed'] as const;
+export const EventStatus = z.enum(EVENT_STATUSES);
+export type EventStatus = z.infer<typeof EventStatus>;
+
+export const ActionResult = z.object({
+  command_id: z.string(),
+  action: z.string(),
+  status: z.enum(['succeeded', 'failed', 'skipped']),
+  task_id: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ActionResult = z.infer<typeof ActionResult>;
+
+/** Where a stored payload lives: a byte range of a gzip member inside a batch object. */
+export interface PayloadRef {
+  key: string;
+  offset: number;
+  length: number;
+}
+
+/** The event's metadata item; kept well under 1 KB so each write costs one write unit. */
+export interface EventRecord {
+  event_id: string;
+  webhook_id: string;
+  provider: Provider;
+  event_type: string;
+  delivery_id: string | null;
+  status: EventStatus;
+  received_at: string;
+  processed_at: string | null;
+  /** `${received_at}#${event_id}`: sort key of the by_webhook index. */
+  received_key: string;
+  matched_commands: string[];
+  actions: ActionResult[];
+  response_sent: boolean;
+  payload_ref: PayloadRef;
+  payload_bytes: number;
+  content_type?: string;
+  source_ip?: string;
+  error?: string;
+  in_reply_to?: string;
+  /** Epoch seconds; DynamoDB's TTL deletes the item after the retention period. */
+  expires_at: number;
+}
+
+const EventFields = {
+  event_id: z.string().meta({ example: 'evt_1a2b3c' }),
+  webhook_id: z.string(),
+  provider: Provider,
+  event_type: z.string().meta({ example: 'issues.opened' }),
+  delivery_id: z.string().nullable(),
+  status: EventStatus,
+  received_at: IsoTime,
+  processed_at: IsoTime.nullable(),
+  matched_commands: z.array(z.string()),
+  actions: z.array(ActionResult),
+  response_sent: z.boolean(),
+  payload_bytes: z.number().int(),
+  error: z.string().optional(),
+  in_reply_to: z.string().optional(),
+};
+
+export const EventSummary = z.object(EventFields).meta({ id: 'EventSummary' });
+export const EventDetail = z.object({ ...EventFields, payload: z.unknown() }).meta({ id: 'Event' });
+export type EventDetail = z.infer<typeof EventDetail>;
+
+export const EventListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+  status: EventStatus.optional(),
+});
+
+/**
+ * What the receiver puts on the events queue. The body travels gzip-compressed and
+ * base64-encoded: smaller SQS requests, the consumer stores the same bytes in S3 without
+ * recompressing, and the message stays ASCII (the local SQS emulator rejects emoji).
+ */
+export const QueuedEvent = z.object({
+  v: z.literal(1),
+  event_id: z.string(),
+  webhook_id: z.string(),
+  provider: Provider,
+  event_type: z.string(),
+  delivery_id: z.string().nullable(),
+  received_at: z.string(),
+  source_ip: z.string().optional(),
+  /** Set for handshakes (GitHub ping): logged, never matched against commands. */
+  handshake: z.boolean().optional(),
+  content_type: z.string().optional(),
+  body_bytes: z.number().int(),
+  /** gzip(raw body), base64. Absent when the body was too large and went to S3 (claim check). */
+  body_gz: z.string().optional(),
+  body_ref: z.object({ key: z.string() }).optional(),
+});
+export type QueuedEvent = z.infer<typeof QueuedEvent>;

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { ErrorResponse } from './model/common';
+import type { Route } from './routes';
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Malformed JSON or an invalid field (details name each path)',
+  401: 'Missing or unknown API key',
+  403: 'The key lacks the scope, or the source IP is not allowed',
+  404: 'Unknown id',
+  409: 'Conflict (duplicate id)',
+  412: 'If-Match does not match the current version',
+  413: 'Body too large',
+  415: 'Unsupported Content-Type',
+  429: 'Rate limited (see Retry-After)',
+  500: 'Internal error',
+  503: 'A dependency is down; the request was not accepted, retry',
+};
+
+function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const out = z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete out.$schema;
+  return out;
+}
+
+/** The OpenAPI 3 document of every route, generated from the route table's zod schemas. */
+export function openApiDocument(routes: Route[], opts: { version: string; serverUrl?: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    if (r.method === 'ANY') continue; // the catch-all 404 is not an operation
+    const parameters: unknown[] = [];
+    for (const [where, obj] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
+      if (!obj) continue;
+      for (const [name, s] of Object.entries(obj.shape)) {
+        const js = schema(s as z.ZodType, 'input');
+        parameters.push({ name, in: where, required: where === 'path' || !(s as z.ZodType).safeParse(undefined).success, schema: js });
+      }
+    }
+    if (r.method === 'PUT' || r.method === 'DELETE' || r.path.endsWith('/enable') || r.path.endsWith('/disable') || r.path.endsWith('rotate-secret')) {
+      if (r.path.startsWith('/api/webhooks/{id}'))
+        parameters.push({ name: 'If-Match', in: 'header', required: false, description: 'Expected version ("3" or 3); 412 on mismatch', schema: { type: 'string' } });
+    }
+    const responses: Record<string, unknown> = {
+      [String(r.success.status)]: {
+        description: r.success.description ?? 'Success',
+        ...(r.success.schema ? { content: { 'application/json': { schema: schema(r.success.schema, 'output') } } } : {}),
+      },
+    };
+    const errs = new Set([...r.errors, ...(r.scope ? [401, 403] : []), 500]);
+    for (const code of [...errs].sort()) {
+      responses[String(code)] = { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    paths[r.path] ??= {};
+    paths[r.path][r.method.toLowerCase()] = {
+      operationId: r.operation,
+      summary: r.summary,
+      tags: [r.tag],
+      ...(r.scope ? { security: [{ apiKey: [] }], 'x-hookline-scope': r.scope } : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Hookline API',
+      version: opts.version,
+      description: 'Inbound webhooks to agent tasks, outbound signed deliveries. Every /api route needs `Authorization: Bearer <api key>` with the scope named in x-hookline-scope.',
+    },
+    ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Hookline API key' } },
+      schemas: { Error: schema(ErrorResponse, 'output') },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,43 @@
+import { hmac, safeEqual } from './crypto';
+import { mediaType, parseForm, parseJson } from './parse';
+import { PayloadParseError, type ProviderAdapter } from './types';
+
+/**
+ * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>`. No timestamp, so
+ * replays are stopped by deduplicating on `X-GitHub-Delivery` (stable across redeliveries).
+ * Event type is `${X-GitHub-Event}.${payload.action}`, or the bare event name without an action.
+ */
+export const github: ProviderAdapter = {
+  id: 'github',
+  contentTypes: ['application/json', 'application/x-www-form-urlencoded'],
+
+  verify(req, secrets) {
+    const sig = req.headers['x-hub-signature-256'];
+    if (!sig) return { ok: false, reason: 'missing X-Hub-Signature-256 header' };
+    if (!sig.startsWith('sha256=')) return { ok: false, reason: 'X-Hub-Signature-256 must start with sha256=' };
+    const given = sig.slice(7).toLowerCase();
+    // Try every active secret (current + previous during rotation grace); don't stop early.
+    let ok = false;
+    for (const s of secrets) ok = safeEqual(hmac('sha256', s, [req.body], 'hex'), given) || ok;
+    return ok ? { ok: true } : { ok: false, reason: 'signature does not match' };
+  },
+
+  parse(req) {
+    if (mediaType(req) === 'application/x-www-form-urlencoded') {
+      const form = parseForm(req.body);
+      if (typeof form.payload !== 'string') throw new PayloadParseError('form body has no payload field');
+      return parseJson(Buffer.from(form.payload));
+    }
+    return parseJson(req.body);
+  },
+
+  describe(req, payload) {
+    const name = req.headers['x-github-event'] ?? 'unknown';
+    const action = (payload as { action?: unknown } | null)?.action;
+    return {
+      event_type: typeof action === 'string' && action ? `${name}.${action}` : name,
+      delivery_id: req.headers['x-github-delivery'] ?? null,
+      handshake: name === 'ping',
+    };
+  },
+};

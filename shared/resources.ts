@@ -1,0 +1,163 @@
+/**
+ * The resource manifest: every table, queue, topic, bucket and function Hookline needs.
+ * Both the CDK stacks (lib/) and the local stack (bin/local/) are built from this one file,
+ * so the two cannot drift. Nothing here imports AWS or CDK code.
+ */
+
+/** A DynamoDB table: string keys only, on-demand billing. */
+export interface TableSpec {
+  /** Environment variable that carries the table name into functions. */
+  env: string;
+  partitionKey: string;
+  sortKey?: string;
+  /** Global secondary indexes, all string keys, projection ALL. */
+  indexes: { name: string; partitionKey: string; sortKey?: string }[];
+  /** Numeric epoch-seconds attribute DynamoDB expires items by. */
+  ttlAttribute?: string;
+}
+
+/** An SQS queue with its dead-letter queue and the Lambda that consumes it. */
+export interface QueueSpec {
+  env: string;
+  dlqEnv: string;
+  /** Seconds a received message stays invisible; must exceed the consumer's timeout. */
+  visibilityTimeoutSeconds: number;
+  /** Receives before SQS moves a message to the DLQ. */
+  maxReceiveCount: number;
+  retentionDays: number;
+  dlqRetentionDays: number;
+  consumer: { fn: FunctionName; batchSize: number; maxBatchingWindowSeconds: number };
+}
+
+export interface TopicSpec {
+  env: string;
+}
+
+export interface BucketSpec {
+  env: string;
+  versioned: boolean;
+  /** Objects under these prefixes expire after N days (lifecycle rule). */
+  expireDays?: { prefix: string; days: number }[];
+}
+
+export type Access = 'read' | 'write' | 'readwrite';
+
+/** What a function may touch; CDK grants exactly this and sets the matching env vars. */
+export interface FunctionSpec {
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  tables?: Partial<Record<TableName, Access>>;
+  /** `send` to produce, `consume` for the event source (receive, delete, change visibility). */
+  queues?: Partial<Record<QueueName, ('send' | 'consume' | 'dlq')[]>>;
+  topics?: TopicName[];
+  buckets?: Partial<Record<BucketName, Access>>;
+}
+
+export const tables = {
+  /** Webhook configs, API keys and the audit log; small items, all keyed by (pk, sk). */
+  config: { env: 'CONFIG_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
+  /**
+   * Event metadata (the payload lives compressed in S3). Keyed by event_id so a redelivered
+   * SQS message hits the same item and a conditional put dedups it; by_webhook lists newest first.
+   */
+  events: {
+    env: 'EVENTS_TABLE',
+    partitionKey: 'event_id',
+    indexes: [{ name: 'by_webhook', partitionKey: 'webhook_id', sortKey: 'received_key' }],
+    ttlAttribute: 'expires_at',
+  },
+} satisfies Record<string, TableSpec>;
+
+export const queues = {
+  /** Verified inbound events, from the receiver to the consumer. */
+  events: {
+    env: 'EVENTS_QUEUE_URL',
+    dlqEnv: 'EVENTS_DLQ_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+    // Large batches make one S3 payload object per batch: the PUT cost per event is 1/batch.
+    consumer: { fn: 'consumer', batchSize: 100, maxBatchingWindowSeconds: 2 },
+  },
+} satisfies Record<string, QueueSpec>;
+
+export const topics = {
+  /** New tasks and answered questions for agents (message attribute `agent`). */
+  tasks: { env: 'TASKS_TOPIC_ARN' },
+  /** Operational alerts: DLQ arrivals, failing deliveries. */
+  alerts: { env: 'ALERTS_TOPIC_ARN' },
+} satisfies Record<string, TopicSpec>;
+
+export const buckets = {
+  /** Config backups (`backups/`) and the config-file inbox (`config/webhooks/`). */
+  config: { env: 'CONFIG_BUCKET', versioned: true },
+  /** Compressed event payloads, batched per consumer invocation, kept 30 days. */
+  payloads: {
+    env: 'PAYLOADS_BUCKET',
+    versioned: false,
+    expireDays: [
+      { prefix: 'events/', days: 30 },
+      { prefix: 'claims/', days: 30 },
+    ],
+  },
+} satisfies Record<string, BucketSpec>;
+
+export type TableName = keyof typeof tables;
+export type QueueName = keyof typeof queues;
+export type TopicName = keyof typeof topics;
+export type BucketName = keyof typeof buckets;
+export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer';
+
+export const functions: Record<FunctionName, FunctionSpec> = {
+  api: {
+    entry: 'functions/api/handler.ts',
+    description: 'Management API (/api/*)',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    tables: { config: 'readwrite', events: 'read' },
+    queues: { events: ['send'] },
+    buckets: { config: 'readwrite', payloads: 'read' },
+  },
+  authorizer: {
+    entry: 'functions/authorizer/handler.ts',
+    description: 'API-key authorizer for /api/*',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    tables: { config: 'read' },
+  },
+  receiver: {
+    entry: 'functions/receiver/handler.ts',
+    description: 'Inbound webhook receiver: verify signature, enqueue, answer 202',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { config: 'read' },
+    queues: { events: ['send'] },
+    buckets: { payloads: 'write' },
+  },
+  consumer: {
+    entry: 'functions/consumer/handler.ts',
+    description: 'Event consumer: store the event, match commands, run actions',
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+    tables: { config: 'read', events: 'readwrite' },
+    queues: { events: ['consume'] },
+    topics: ['tasks'],
+    buckets: { payloads: 'readwrite' },
+  },
+};
+
+/** Every env var a function receives from the manifest, in one list (for docs and the local stack). */
+export function resourceEnv(): { name: string; what: string }[] {
+  const out: { name: string; what: string }[] = [];
+  for (const [n, t] of Object.entries(tables)) out.push({ name: t.env, what: `DynamoDB table \`${n}\`` });
+  for (const [n, q] of Object.entries(queues)) {
+    out.push({ name: q.env, what: `SQS queue \`${n}\` URL` });
+    out.push({ name: q.dlqEnv, what: `SQS dead-letter queue of \`${n}\`` });
+  }
+  for (const [n, t] of Object.entries(topics)) out.push({ name: t.env, what: `SNS topic \`${n}\` ARN` });
+  for (const [n, b] of Object.entries(buckets)) out.push({ name: b.env, what: `S3 bucket \`${n}\`` });
+  return out;
+}

@@ -1,0 +1,139 @@
+/**
+ * The route table: every HTTP route Hookline serves, with the function behind it, the scope
+ * it needs and the zod schemas of its request and response. The CDK stack creates one API
+ * Gateway route per entry, the local stack serves the same entries, the API handler dispatches
+ * on `routeKey`, and /api/openapi.json is generated from it.
+ */
+import { z } from 'zod';
+import type { FunctionName } from './resources';
+import type { Scope } from './model/api-key';
+import { ApiKeyCreate, ApiKeyCreated, ApiKeyView } from './model/api-key';
+import { AuditEntry, AuditQuery } from './model/audit';
+import { ListQuery, Page } from './model/common';
+import { EventDetail, EventListQuery, EventSummary } from './model/event';
+import { Command, CommandInput, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+
+export interface Route {
+  method: Method;
+  /** API Gateway path syntax: `/api/webhooks/{id}`. */
+  path: string;
+  fn: FunctionName;
+  /** Unique operation name: the API handler's dispatch key and the OpenAPI operationId. */
+  operation: string;
+  /** Scope the API key needs; `null` for routes without an API key. */
+  scope: Scope | null;
+  summary: string;
+  tag: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success status and body schema (`null`: empty body). */
+  success: { status: number; schema: z.ZodType | null; description?: string };
+  /** Error statuses this route can answer besides 401/403/500. */
+  errors: number[];
+}
+
+const WebhookParams = z.object({ id: WebhookId });
+const CommandParams = z.object({ id: WebhookId, cmd_id: z.string() });
+const EventParams = z.object({ id: WebhookId, event_id: z.string() });
+const KeyParams = z.object({ key_id: z.string() });
+const ReceiverParams = z.object({ provider: z.string(), webhook_id: z.string() });
+
+const Received = z
+  .object({ received: z.literal(true), event_id: z.string().meta({ example: 'evt_8f14e45fceea167a5a36dedd4b' }) })
+  .meta({ id: 'Received' });
+
+function r(route: Omit<Route, 'errors'> & { errors?: number[] }): Route {
+  return { errors: [], ...route };
+}
+
+export const routes: Route[] = [
+  r({ method: 'GET', path: '/api/openapi.json', fn: 'api', operation: 'getOpenApi', scope: null, tag: 'meta', summary: 'OpenAPI 3 document of every route', success: { status: 200, schema: z.record(z.string(), z.unknown()) } }),
+
+  // API keys
+  r({ method: 'GET', path: '/api/keys', fn: 'api', operation: 'listKeys', scope: 'admin', tag: 'keys', summary: 'List API keys (masked)', query: ListQuery, success: { status: 200, schema: Page(ApiKeyView) } }),
+  r({ method: 'POST', path: '/api/keys', fn: 'api', operation: 'createKey', scope: 'admin', tag: 'keys', summary: 'Create an API key; the full key is returned once', body: ApiKeyCreate, success: { status: 201, schema: ApiKeyCreated }, errors: [400] }),
+  r({ method: 'DELETE', path: '/api/keys/{key_id}', fn: 'api', operation: 'deleteKey', scope: 'admin', tag: 'keys', summary: 'Revoke an API key', params: KeyParams, success: { status: 204, schema: null }, errors: [404, 409] }),
+
+  // Webhooks
+  r({ method: 'GET', path: '/api/webhooks', fn: 'api', operation: 'listWebhooks', scope: 'read', tag: 'webhooks', summary: 'List webhooks', query: ListQuery, success: { status: 200, schema: Page(WebhookView) } }),
+  r({ method: 'POST', path: '/api/webhooks', fn: 'api', operation: 'createWebhook', scope: 'write', tag: 'webhooks', summary: 'Create a webhook; the secret is returned in full once', body: WebhookCreate, success: { status: 201, schema: WebhookView }, errors: [400, 409] }),
+  r({ method: 'GET', path: '/api/webhooks/{id}', fn: 'api', operation: 'getWebhook', scope: 'read', tag: 'webhooks', summary: 'Webhook details', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404] }),
+  r({ method: 'PUT', path: '/api/webhooks/{id}', fn: 'api', operation: 'replaceWebhook', scope: 'write', tag: 'webhooks', summary: 'Replace a webhook (If-Match optional)', params: WebhookParams, body: WebhookReplace, success: { status: 200, schema: WebhookView }, errors: [400, 404, 412] }),
+  r({ method: 'DELETE', path: '/api/webhooks/{id}', fn: 'api', operation: 'deleteWebhook', scope: 'write', tag: 'webhooks', summary: 'Delete a webhook', params: WebhookParams, success: { status: 204, schema: null }, errors: [404, 412] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/enable', fn: 'api', operation: 'enableWebhook', scope: 'write', tag: 'webhooks', summary: 'Enable a webhook', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404, 412] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/disable', fn: 'api', operation: 'disableWebhook', scope: 'write', tag: 'webhooks', summary: 'Disable a webhook (its receiver answers 404 webhook_disabled)', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404, 412] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/rotate-secret', fn: 'api', operation: 'rotateWebhookSecret', scope: 'write', tag: 'webhooks', summary: 'New secret; the old one stays valid for grace_seconds', params: WebhookParams, body: RotateSecretInput, success: { status: 200, schema: WebhookView }, errors: [400, 404, 412] }),
+
+  // Commands
+  r({ method: 'GET', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'listCommands', scope: 'read', tag: 'commands', summary: "List a webhook's commands", params: WebhookParams, success: { status: 200, schema: z.object({ items: z.array(Command), next_cursor: z.null() }) }, errors: [404] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'addCommand', scope: 'write', tag: 'commands', summary: 'Add a command', params: WebhookParams, body: CommandInput, success: { status: 201, schema: Command }, errors: [400, 404, 409, 412] }),
+  r({ method: 'PUT', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'updateCommand', scope: 'write', tag: 'commands', summary: 'Replace a command', params: CommandParams, body: CommandInput, success: { status: 200, schema: Command }, errors: [400, 404, 412] }),
+  r({ method: 'DELETE', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'deleteCommand', scope: 'write', tag: 'commands', summary: 'Delete a command', params: CommandParams, success: { status: 204, schema: null }, errors: [404, 412] }),
+
+  // Event log
+  r({ method: 'GET', path: '/api/webhooks/{id}/events', fn: 'api', operation: 'listEvents', scope: 'read', tag: 'events', summary: 'Event log, newest first (?status=)', params: WebhookParams, query: EventListQuery, success: { status: 200, schema: Page(EventSummary) }, errors: [404] }),
+  r({ method: 'GET', path: '/api/webhooks/{id}/events/{event_id}', fn: 'api', operation: 'getEvent', scope: 'read', tag: 'events', summary: 'One event with its payload and action results', params: EventParams, success: { status: 200, schema: EventDetail }, errors: [404] }),
+
+  // Audit
+  r({ method: 'GET', path: '/api/audit', fn: 'api', operation: 'listAudit', scope: 'admin', tag: 'audit', summary: 'Who changed what, when, with before and after (secrets masked)', query: AuditQuery, success: { status: 200, schema: Page(AuditEntry) } }),
+
+  // Unknown /api paths: a contract-shaped 404 instead of API Gateway's own body.
+  r({ method: 'ANY', path: '/api/{proxy+}', fn: 'api', operation: 'notFound', scope: null, tag: 'meta', summary: 'Unknown route', success: { status: 404, schema: null } }),
+
+  // Receiver (the provider's signature is the auth)
+  r({ method: 'POST', path: '/webhooks/{provider}/{webhook_id}', fn: 'receiver', operation: 'receiveWebhook', scope: null, tag: 'receiver', summary: "Receive a provider's webhook delivery", params: ReceiverParams, success: { status: 202, schema: Received, description: 'Verified and durably queued' }, errors: [401, 403, 404, 413, 415, 429, 503] }),
+];
+
+/** `GET /api/webhooks/{id}` */
+export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** A matcher for a route path; `{proxy+}` matches the rest of the path, other params one segment. */
+export function pathMatcher(path: string): (actual: string) => Record<string, string> | null {
+  const names: string[] = [];
+  const pattern = path
+    .split('/')
+    .map((seg) => {
+      const greedy = /^\{(\w+)\+\}$/.exec(seg);
+      if (greedy) {
+        names.push(greedy[1]);
+        return '(.+)';
+      }
+      const param = /^\{(\w+)\}$/.exec(seg);
+      if (param) {
+        names.push(param[1]);
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  const re = new RegExp(`^${pattern}$`);
+  return (actual) => {
+    const m = re.exec(actual);
+    if (!m) return null;
+    const out: Record<string, string> = {};
+    names.forEach((n, i) => (out[n] = decodeURIComponent(m[i + 1])));
+    return out;
+  };
+}
+
+/**
+ * Find the route API Gateway would pick: exact (most literal segments) before greedy.
+ * Returns the route and its path parameters.
+ */
+export function matchRoute(table: Route[], method: string, path: string): { route: Route; params: Record<string, string> } | null {
+  let best: { route: Route; params: Record<string, string>; score: number } | null = null;
+  for (const route of table) {
+    if (route.method !== 'ANY' && route.method !== method) continue;
+    const params = pathMatcher(route.path)(path);
+    if (!params) continue;
+    const segs = route.path.split('/');
+    const score = (route.path.includes('+}') ? 0 : 1000) + segs.filter((s) => !s.startsWith('{')).length * 10 + (route.method === 'ANY' ? 0 : 1);
+    if (!best || score > best.score) best = { route, params, score };
+  }
+  return best && { route: best.route, params: best.params };
+}

@@ -1,0 +1,87 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomId } from '../clock';
+import { ConflictError, NotFoundError } from '../errors';
+import type { ApiKeyRecord, Principal, Scope } from '../model/api-key';
+import type { ApiKeyStore, Page } from '../ports';
+import { recordAudit } from './audit';
+import type { Actor, ManagementDeps } from './deps';
+
+/** The admin key from WEBHOOKS_ADMIN_KEY / Secrets Manager is never stored; it has this fixed id. */
+export const ADMIN_KEY_ID = 'key_admin';
+
+const KEY_FORMAT = /^hk_([a-z0-9]{16})_[A-Za-z0-9_-]{43}$/;
+
+export function sha256Hex(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+function sameHash(a: string, b: string): boolean {
+  const ab = Buffer.from(a, 'hex');
+  const bb = Buffer.from(b, 'hex');
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** Shows a key as its prefix and last four characters. */
+export function maskKey(last4: string): string {
+  return `hk_…${last4}`;
+}
+
+/** `Authorization: Bearer <key>` → the key, or null. */
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m ? m[1] : null;
+}
+
+/**
+ * Resolves a presented key to its principal: generated keys carry their id, so this is one
+ * GetItem and a constant-time hash compare; anything else is checked against the admin key.
+ */
+export async function authenticate(store: Pick<ApiKeyStore, 'get'>, adminKey: string | undefined, key: string): Promise<Principal | null> {
+  const m = KEY_FORMAT.exec(key);
+  if (m) {
+    const rec = await store.get(`key_${m[1]}`);
+    return rec && sameHash(rec.key_hash, sha256Hex(key)) ? { key_id: rec.key_id, name: rec.name, scopes: rec.scopes } : null;
+  }
+  if (adminKey && sameHash(sha256Hex(adminKey), sha256Hex(key))) return { key_id: ADMIN_KEY_ID, name: 'admin', scopes: ['admin'] };
+  return null;
+}
+
+/** Creates a key; the full key is in the result once and only its hash is stored. */
+export async function createApiKey(
+  deps: Pick<ManagementDeps, 'keys' | 'audit' | 'clock' | 'ids'>,
+  actor: Actor,
+  input: { name: string; scopes: Scope[] },
+): Promise<{ record: ApiKeyRecord; key: string }> {
+  const suffix = randomId(16);
+  const key = `hk_${suffix}_${randomBytes(32).toString('base64url')}`;
+  const record: ApiKeyRecord = {
+    key_id: `key_${suffix}`,
+    name: input.name,
+    scopes: [...new Set(input.scopes)],
+    key_hash: sha256Hex(key),
+    key_last4: key.slice(-4),
+    created_at: deps.clock.now().toISOString(),
+    created_by: actor.name,
+  };
+  await deps.keys.put(record);
+  await recordAudit(deps, actor, 'key.create', { type: 'api_key', id: record.key_id }, null, keyView(record));
+  return { record, key };
+}
+
+/** A key as listed: never the hash. */
+export function keyView(k: ApiKeyRecord): { key_id: string; name: string; scopes: Scope[]; key: string; created_at: string; created_by: string } {
+  return { key_id: k.key_id, name: k.name, scopes: k.scopes, key: maskKey(k.key_last4), created_at: k.created_at, created_by: k.created_by };
+}
+
+export async function listApiKeys(deps: Pick<ManagementDeps, 'keys'>, limit: number, cursor?: string): Promise<Page<ReturnType<typeof keyView>>> {
+  const page = await deps.keys.list(limit, cursor);
+  return { items: page.items.map(keyView), next_cursor: page.next_cursor };
+}
+
+/** Revokes a key at once (the authorizer does not cache results). */
+export async function revokeApiKey(deps: Pick<ManagementDeps, 'keys' | 'audit' | 'clock' | 'ids'>, actor: Actor, keyId: string): Promise<void> {
+  if (keyId === ADMIN_KEY_ID) throw new ConflictError('The admin key is configured outside the API (WEBHOOKS_ADMIN_KEY or its secret); change it there.', 'admin_key');
+  const before = await deps.keys.get(keyId);
+  if (!before || !(await deps.keys.delete(keyId))) throw new NotFoundError('API key', keyId);
+  await recordAudit(deps, actor, 'key.revoke', { type: 'api_key', id: keyId }, keyView(before), null);
+}

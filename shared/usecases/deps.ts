@@ -1,0 +1,20 @@
+import type { Clock, Ids } from '../clock';
+import type { Principal } from '../model/api-key';
+import type { ApiKeyStore, AuditLog, EventQueue, EventStore, PayloadStore, WebhookStore } from '../ports';
+
+/** Everything the management use cases need; tests pass whatever adapters fit. */
+export interface ManagementDeps {
+  webhooks: WebhookStore;
+  keys: ApiKeyStore;
+  audit: AuditLog;
+  events: EventStore;
+  payloads: PayloadStore;
+  queue: EventQueue;
+  clock: Clock;
+  ids: Ids;
+  /** Base URL providers call, for the webhook's `url`. */
+  receiverUrl: string;
+}
+
+/** Who is acting: an API key, or a config file. */
+export type Actor = Pick<Principal, 'key_id' | 'name'>;

@@ -1,0 +1,44 @@
+import { gunzipSync } from 'node:zlib';
+import { NotFoundError } from '../errors';
+import type { EventRecord, EventStatus } from '../model/event';
+import type { Page } from '../ports';
+import type { ManagementDeps } from './deps';
+import { decodePayload } from './process-events';
+import { getWebhook } from './webhooks';
+
+type Deps = Pick<ManagementDeps, 'webhooks' | 'events' | 'payloads'>;
+
+/** The summary the event log lists (no payload, no storage internals). */
+export function eventSummary(e: EventRecord) {
+  return {
+    event_id: e.event_id,
+    webhook_id: e.webhook_id,
+    provider: e.provider,
+    event_type: e.event_type,
+    delivery_id: e.delivery_id,
+    status: e.status,
+    received_at: e.received_at,
+    processed_at: e.processed_at,
+    matched_commands: e.matched_commands,
+    actions: e.actions,
+    response_sent: e.response_sent,
+    payload_bytes: e.payload_bytes,
+    ...(e.error ? { error: e.error } : {}),
+    ...(e.in_reply_to ? { in_reply_to: e.in_reply_to } : {}),
+  };
+}
+
+/** A webhook's events, newest first, optionally of one status. */
+export async function listEvents(deps: Deps, webhookId: string, limit: number, cursor?: string, status?: EventStatus): Promise<Page<ReturnType<typeof eventSummary>>> {
+  await getWebhook(deps, webhookId);
+  const page = await deps.events.listByWebhook(webhookId, limit, cursor, status);
+  return { items: page.items.map(eventSummary), next_cursor: page.next_cursor };
+}
+
+/** One event with its payload, read back from its byte range in the batch object. */
+export async function getEvent(deps: Deps, webhookId: string, eventId: string): Promise<ReturnType<typeof eventSummary> & { payload: unknown }> {
+  const e = await deps.events.get(eventId);
+  if (!e || e.webhook_id !== webhookId) throw new NotFoundError('Event', eventId);
+  const gz = e.payload_ref.length < 0 ? await deps.payloads.getObject(e.payload_ref.key) : await deps.payloads.getRange(e.payload_ref);
+  return { ...eventSummary(e), payload: decodePayload(gunzipSync(gz), e.content_type) };
+}

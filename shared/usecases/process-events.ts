@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import { matchCommands } from '../commands/match';
+import { QueuedEvent, type ActionResult, type EventRecord, type PayloadRef } from '../model/event';
+import type { WebhookRecord } from '../model/webhook';
+import type { EventStore, PayloadStore } from '../ports';
+
+export interface ProcessDeps {
+  loadWebhook(id: string): Promise<WebhookRecord | null>;
+  events: EventStore;
+  payloads: PayloadStore;
+  clock: Clock;
+  retentionDays: number;
+  log?: (level: 'INFO' | 'WARN' | 'ERROR', message: string, extra?: Record<string, unknown>) => void;
+}
+
+/** One SQS record as the consumer sees it. */
+export interface QueuedRecord {
+  messageId: string;
+  body: string;
+  /** ApproximateReceiveCount: 1 on the first delivery. */
+  receiveCount: number;
+}
+
+export interface ProcessOptions {
+  /** The queue's maxReceiveCount: the attempt at which a failing event is recorded as failed. */
+  maxReceiveCount: number;
+}
+
+interface Parsed {
+  rec: QueuedRecord;
+  msg: QueuedEvent;
+  gz?: Buffer;
+}
+
+/** Decodes a stored payload for display or matching: JSON when it parses, else the text. */
+export function decodePayload(raw: Buffer, contentType?: string): unknown {
+  const text = raw.toString('utf8');
+  if (contentType === 'application/x-www-form-urlencoded') {
+    const form = Object.fromEntries(new URLSearchParams(text));
+    if (typeof form.payload === 'string') {
+      try {
+        return JSON.parse(form.payload);
+      } catch {
+        return form;
+      }
+    }
+    return form;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Stores a batch of received events: all their payloads in one S3 object, then one small
+ * conditional write per event (a redelivered message finds its event_id taken and does nothing).
+ * Returns the message ids that failed, for SQS partial batch responses.
+ */
+export async function processEvents(deps: ProcessDeps, records: QueuedRecord[], opts: ProcessOptions): Promise<string[]> {
+  const failed: string[] = [];
+  const parsed: Parsed[] = [];
+  for (const rec of records) {
+    let json: unknown;
+    try {
+      json = JSON.parse(rec.body);
+    } catch {
+      json = undefined;
+    }
+    const msg = QueuedEvent.safeParse(json);
+    if (!msg.success) {
+      // A malformed message never becomes valid: let SQS move it to the DLQ after maxReceiveCount.
+      deps.log?.('ERROR', 'malformed queue message', { messageId: rec.messageId, issues: msg.error?.issues.slice(0, 3) });
+      failed.push(rec.messageId);
+      continue;
+    }
+    parsed.push({ rec, msg: msg.data, gz: msg.data.body_gz !== undefined ? Buffer.from(msg.data.body_gz, 'base64') : undefined });
+  }
+  if (!parsed.length) return failed;
+
+  const now = deps.clock.now();
+  const inline = parsed.filter((p) => p.gz);
+  let refs: PayloadRef[] = [];
+  if (inline.length) {
+    const key = `events/${now.toISOString().slice(0, 13).replace(/[-T]/g, '/')}/${randomUUID()}.gz`;
+    refs = await deps.payloads.putBatch(key, inline.map((p) => p.gz!));
+  }
+  const refOf = new Map<Parsed, PayloadRef>(inline.map((p, i) => [p, refs[i]]));
+
+  await Promise.all(
+    parsed.map(async (p) => {
+      const ref = refOf.get(p) ?? { key: p.msg.body_ref!.key, offset: 0, length: -1 };
+      try {
+        await processOne(deps, p, ref);
+      } catch (err) {
+        deps.log?.('ERROR', 'event processing failed', { event_id: p.msg.event_id, attempt: p.rec.receiveCount, error: String(err) });
+        if (p.rec.receiveCount >= opts.maxReceiveCount) await recordFailure(deps, p, ref, err);
+        failed.push(p.rec.messageId);
+      }
+    }),
+  );
+  return failed;
+}
+
+function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord {
+  const m = p.msg;
+  const receivedMs = Date.parse(m.received_at);
+  return {
+    event_id: m.event_id,
+    webhook_id: m.webhook_id,
+    provider: m.provider,
+    event_type: m.event_type,
+    delivery_id: m.delivery_id,
+    status: 'received',
+    received_at: m.received_at,
+    processed_at: null,
+    received_key: `${m.received_at}#${m.event_id}`,
+    matched_commands: [],
+    actions: [],
+    response_sent: false,
+    payload_ref: ref,
+    payload_bytes: m.body_bytes,
+    ...(m.source_ip ? { source_ip: m.source_ip } : {}),
+    ...(m.content_type ? { content_type: m.content_type } : {}),
+    expires_at: Math.floor(receivedMs / 1000) + deps.retentionDays * 86_400,
+  };
+}
+
+async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef): Promise<void> {
+  const record = baseRecord(deps, p, ref);
+  const webhook = await deps.loadWebhook(p.msg.webhook_id);
+  const matched = webhook && !p.msg.handshake ? matchCommands(webhook.commands, p.msg.event_type) : [];
+  const actions: ActionResult[] = matched.map((c) => ({
+    command_id: c.command_id,
+    action: c.action,
+    status: 'skipped',
+    error: 'action execution is not enabled in this release',
+  }));
+  const stored = await deps.events.putIfAbsent({
+    ...record,
+    status: matched.length ? 'processed' : 'ignored',
+    processed_at: deps.clock.now().toISOString(),
+    matched_commands: matched.map((c) => c.command_id),
+    actions,
+    ...(webhook ? {} : { error: 'webhook was deleted before the event was processed' }),
+  });
+  if (!stored) deps.log?.('INFO', 'duplicate delivery ignored', { event_id: p.msg.event_id });
+}
+
+async function recordFailure(deps: ProcessDeps, p: Parsed, ref: PayloadRef, err: unknown): Promise<void> {
+  try {
+    const existing = await deps.events.get(p.msg.event_id);
+    if (existing && existing.status !== 'received') return;
+    await deps.events.put({ ...baseRecord(deps, p, ref), status: 'failed', processed_at: deps.clock.now().toISOString(), error: String((err as Error)?.message ?? err).slice(0, 500) });
+  } catch (e) {
+    deps.log?.('ERROR', 'could not record the failure', { event_id: p.msg.event_id, error: String(e) });
+  }
+}

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Clock, Ids } from '../clock';
+import { HooklineError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import type { QueuedEvent } from '../model/event';
+import type { WebhookRecord } from '../model/webhook';
+import type { EventQueue, PayloadStore } from '../ports';
+import { activeSecrets, providerAdapter } from '../providers';
+import { mediaType } from '../providers/parse';
+import { PayloadParseError, type InboundRequest } from '../providers/types';
+
+export interface ReceiveDeps {
+  /** Cached per container: the hot path reads DynamoDB at most once per TTL per webhook. */
+  loadWebhook(id: string): Promise<WebhookRecord | null>;
+  queue: EventQueue;
+  payloads: Pick<PayloadStore, 'putObject'>;
+  clock: Clock;
+  ids: Ids;
+  maxBodyBytes: number;
+}
+
+export interface ReceiveInput extends InboundRequest {
+  provider: string;
+  webhookId: string;
+  sourceIp?: string;
+}
+
+/** Base64 of the gzipped body above which the body goes to S3 instead (SQS bodies max out at 256 KiB). */
+export const CLAIM_CHECK_BYTES = 200 * 1024;
+
+export class SignatureError extends HooklineError {
+  override readonly name = 'SignatureError';
+  constructor(reason: string) {
+    super('invalid_signature', `The webhook signature could not be verified: ${reason}.`, 401);
+  }
+}
+
+/**
+ * A provider's retry of the same delivery maps to the same event id, so the consumer's
+ * conditional write processes it once. Without a delivery id every request is new.
+ */
+export function eventIdFor(webhookId: string, deliveryId: string | null, ids: Ids): string {
+  if (!deliveryId) return ids.next('evt');
+  return `evt_${createHash('sha256').update(`${webhookId}\n${deliveryId}`).digest('hex').slice(0, 26)}`;
+}
+
+/** Verify, describe, enqueue: the receiver's whole job. Answers with the event id once queued. */
+export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Promise<{ event_id: string; handshake: boolean }> {
+  if (input.body.length > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes);
+  const adapter = providerAdapter(input.provider);
+  if (!adapter) throw new NotFoundError('Webhook', `${input.provider}/${input.webhookId}`);
+  const webhook = await deps.loadWebhook(input.webhookId);
+  if (!webhook || webhook.provider !== input.provider) throw new NotFoundError('Webhook', input.webhookId);
+  if (!webhook.enabled) throw new NotFoundError('Webhook', input.webhookId, 'webhook_disabled');
+  const ct = mediaType(input);
+  if (!adapter.contentTypes.includes(ct)) throw new UnsupportedMediaTypeError(ct || undefined, adapter.contentTypes.join(' or '));
+
+  const now = deps.clock.now();
+  const verdict = adapter.verify(input, activeSecrets(webhook, now), now, webhook);
+  if (!verdict.ok) throw new SignatureError(verdict.reason);
+
+  let payload: unknown;
+  try {
+    payload = adapter.parse(input);
+  } catch (err) {
+    if (err instanceof PayloadParseError) throw new HooklineError('malformed_payload', `The verified body could not be parsed: ${err.message}.`, 400);
+    throw err;
+  }
+  const d = adapter.describe(input, payload, webhook);
+  const event_id = eventIdFor(webhook.webhook_id, d.delivery_id, deps.ids);
+  const gz = gzipSync(input.body, { level: 1 });
+  const b64 = gz.toString('base64');
+  const msg: QueuedEvent = {
+    v: 1,
+    event_id,
+    webhook_id: webhook.webhook_id,
+    provider: webhook.provider,
+    event_type: d.event_type,
+    delivery_id: d.delivery_id,
+    received_at: now.toISOString(),
+    ...(input.sourceIp ? { source_ip: input.sourceIp } : {}),
+    ...(d.handshake ? { handshake: true } : {}),
+    content_type: ct,
+    body_bytes: input.body.length,
+  };
+  if (b64.length > CLAIM_CHECK_BYTES) {
+    // Claim check: the body goes to S3 first, the message carries only its key.
+    const key = `claims/${now.toISOString().slice(0, 10)}/${event_id}.gz`;
+    await deps.payloads.putObject(key, gz);
+    msg.body_ref = { key };
+  } else {
+    msg.body_gz = b64;
+  }
+  await deps.queue.send(msg);
+  return { event_id, handshake: Boolean(d.handshake) };
+}

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { randomId } from '../clock';
+import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from '../errors';
+import { maskSecret } from '../model/common';
+import type { Command, CommandInput, WebhookCreate, WebhookRecord, WebhookView } from '../model/webhook';
+import { providerAdapter } from '../providers';
+import { recordAudit } from './audit';
+import type { Actor, ManagementDeps } from './deps';
+
+type Deps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl'>;
+
+/** `whsec_` + base64 of 32 random bytes: valid for every provider that lets us choose the secret. */
+export function generateSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/** The API's view of a webhook: secrets masked unless `reveal` (create and rotate responses). */
+export function toView(w: WebhookRecord, receiverUrl: string, reveal = false): WebhookView {
+  const endpoint = `/webhooks/${w.provider}/${w.webhook_id}`;
+  const now = Date.now();
+  const grace = (w.previous_secrets ?? []).filter((p) => Date.parse(p.expires_at) > now).map((p) => p.expires_at);
+  return {
+    webhook_id: w.webhook_id,
+    name: w.name,
+    provider: w.provider,
+    endpoint,
+    url: `${receiverUrl.replace(/\/$/, '')}${endpoint}`,
+    secret: reveal ? w.secret : maskSecret(w.secret),
+    enabled: w.enabled,
+    commands: w.commands,
+    ...(w.reply ? { reply: { ...w.reply, ...(w.reply.token ? { token: maskSecret(w.reply.token) } : {}) } } : {}),
+    ...(w.ip_allowlist ? { ip_allowlist: w.ip_allowlist } : {}),
+    ...(w.rate_limit ? { rate_limit: w.rate_limit } : {}),
+    ...(w.verification ? { verification: w.verification } : {}),
+    created_at: w.created_at,
+    created_by: w.created_by,
+    updated_at: w.updated_at,
+    version: w.version,
+    ...(grace.length ? { previous_secret_expires_at: grace.sort().at(-1) } : {}),
+  };
+}
+
+function withCommandIds(commands: CommandInput[]): Command[] {
+  return commands.map((c) => ({ ...c, command_id: c.command_id ?? `cmd_${randomId(12)}`, priority: c.priority ?? 0 }));
+}
+
+function checkProvider(provider: string): void {
+  if (!providerAdapter(provider))
+    throw new ValidationError('This provider is not supported yet.', [{ path: 'provider', message: `provider "${provider}" has no verifier yet` }]);
+}
+
+function checkIfMatch(w: WebhookRecord, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && ifMatch !== w.version) throw new VersionMismatchError(ifMatch, w.version);
+}
+
+/** Reads a webhook or throws 404. */
+export async function getWebhook(deps: Pick<Deps, 'webhooks'>, id: string): Promise<WebhookRecord> {
+  const w = await deps.webhooks.get(id);
+  if (!w) throw new NotFoundError('Webhook', id);
+  return w;
+}
+
+/** Creates a webhook; generates the id, secret and command ids that are absent. */
+export async function createWebhook(deps: Deps, actor: Actor, input: WebhookCreate): Promise<WebhookRecord> {
+  checkProvider(input.provider);
+  const now = deps.clock.now().toISOString();
+  const w: WebhookRecord = {
+    webhook_id: input.webhook_id ?? `${input.provider}-${randomId(10)}`,
+    name: input.name,
+    provider: input.provider,
+    secret: input.secret ?? generateSecret(),
+    previous_secrets: [],
+    enabled: input.enabled,
+    commands: withCommandIds(input.commands),
+    ...(input.reply ? { reply: input.reply } : {}),
+    ...(input.ip_allowlist ? { ip_allowlist: input.ip_allowlist } : {}),
+    ...(input.rate_limit ? { rate_limit: input.rate_limit } : {}),
+    ...(input.verification ? { verification: input.verification } : {}),
+    created_at: now,
+    created_by: actor.name,
+    updated_at: now,
+    updated_by: actor.name,
+    version: 1,
+  };
+  await deps.webhooks.create(w);
+  await recordAudit(deps, actor, 'webhook.create', { type: 'webhook', id: w.webhook_id }, null, toView(w, deps.receiverUrl));
+  return w;
+}
+
+/** Applies `change` to the current config as a new version, with optimistic concurrency. */
+async function update(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  ifMatch: number | undefined,
+  action: string,
+  change: (w: WebhookRecord) => WebhookRecord,
+): Promise<WebhookRecord> {
+  const before = await getWebhook(deps, id);
+  checkIfMatch(before, ifMatch);
+  const after: WebhookRecord = { ...change(before), updated_at: deps.clock.now().toISOString(), updated_by: actor.name, version: before.version + 1 };
+  await deps.webhooks.replace(after, before.version);
+  await recordAudit(deps, actor, action, { type: 'webhook', id }, toView(before, deps.receiverUrl), toView(after, deps.receiverUrl));
+  return after;
+}
+
+/** `PUT /api/webhooks/{id}`: the whole config; an absent secret keeps the current one. */
+export function replaceWebhook(deps: Deps, actor: Actor, id: string, input: WebhookCreate, ifMatch?: number): Promise<WebhookRecord> {
+  if (input.webhook_id !== undefined && input.webhook_id !== id)
+    throw new ValidationError('webhook_id in the body must equal the one in the path.', [{ path: 'webhook_id', message: `expected "${id}"` }]);
+  checkProvider(input.provider);
+  return update(deps, actor, id, ifMatch, 'webhook.update', (w) => {
+    if (input.provider !== w.provider)
+      throw new ValidationError('The provider of a webhook cannot change; create a new webhook.', [{ path: 'provider', message: `is "${w.provider}"` }]);
+    return {
+      webhook_id: id,
+      name: input.name,
+      provider: w.provider,
+      secret: input.secret ?? w.secret,
+      previous_secrets: input.secret && input.secret !== w.secret ? [] : w.previous_secrets,
+      enabled: input.enabled,
+      commands: withCommandIds(input.commands),
+      ...(input.reply ? { reply: { ...input.reply, ...(input.reply.token === undefined && w.reply?.token ? { token: w.reply.token } : {}) } } : {}),
+      ...(input.ip_allowlist ? { ip_allowlist: input.ip_allowlist } : {}),
+      ...(input.rate_limit ? { rate_limit: input.rate_limit } : {}),
+      ...(input.verification ? { verification: input.verification } : {}),
+      created_at: w.created_at,
+      created_by: w.created_by,
+      updated_at: w.updated_at,
+      updated_by: w.updated_by,
+      version: w.version,
+    };
+  });
+}
+
+/** Enables or disables; a no-op change still answers with the current config and no new version. */
+export async function setEnabled(deps: Deps, actor: Actor, id: string, enabled: boolean, ifMatch?: number): Promise<WebhookRecord> {
+  const w = await getWebhook(deps, id);
+  checkIfMatch(w, ifMatch);
+  if (w.enabled === enabled) return w;
+  return update(deps, actor, id, w.version, enabled ? 'webhook.enable' : 'webhook.disable', (cur) => ({ ...cur, enabled }));
+}
+
+/** New secret; the old one keeps verifying for `graceSeconds`. */
+export function rotateSecret(deps: Deps, actor: Actor, id: string, graceSeconds: number, secret?: string, ifMatch?: number): Promise<WebhookRecord> {
+  return update(deps, actor, id, ifMatch, 'webhook.rotate_secret', (w) => {
+    const now = deps.clock.now().getTime();
+    const expires = new Date(now + graceSeconds * 1000).toISOString();
+    const still = (w.previous_secrets ?? []).filter((p) => Date.parse(p.expires_at) > now);
+    return { ...w, secret: secret ?? generateSecret(), previous_secrets: graceSeconds > 0 ? [...still, { secret: w.secret, expires_at: expires }] : still };
+  });
+}
+
+/** Deletes a webhook (its logged events expire with the retention period). */
+export async function deleteWebhook(deps: Deps, actor: Actor, id: string, ifMatch?: number): Promise<void> {
+  const before = await getWebhook(deps, id);
+  checkIfMatch(before, ifMatch);
+  await deps.webhooks.delete(id, before.version);
+  await recordAudit(deps, actor, 'webhook.delete', { type: 'webhook', id }, toView(before, deps.receiverUrl), null);
+}
+
+/** Adds one command; 409 when its command_id is taken. */
+export async function addCommand(deps: Deps, actor: Actor, id: string, input: CommandInput, ifMatch?: number): Promise<Command> {
+  const [cmd] = withCommandIds([input]);
+  await update(deps, actor, id, ifMatch, 'command.create', (w) => {
+    if (w.commands.some((c) => c.command_id === cmd.command_id)) throw new ConflictError(`Command "${cmd.command_id}" already exists.`, 'already_exists');
+    if (w.commands.length >= 200) throw new ValidationError('A webhook has at most 200 commands.', [{ path: 'commands', message: 'too many commands' }]);
+    return { ...w, commands: [...w.commands, cmd] };
+  });
+  return cmd;
+}
+
+/** Replaces one command, keeping its id. */
+export async function updateCommand(deps: Deps, actor: Actor, id: string, cmdId: string, input: CommandInput, ifMatch?: number): Promise<Command> {
+  if (input.command_id !== undefined && input.command_id !== cmdId)
+    throw new ValidationError('command_id in the body must equal the one in the path.', [{ path: 'command_id', message: `expected "${cmdId}"` }]);
+  const cmd: Command = { ...input, command_id: cmdId, priority: input.priority ?? 0 };
+  await update(deps, actor, id, ifMatch, 'command.update', (w) => {
+    if (!w.commands.some((c) => c.command_id === cmdId)) throw new NotFoundError('Command', cmdId);
+    return { ...w, commands: w.commands.map((c) => (c.command_id === cmdId ? cmd : c)) };
+  });
+  return cmd;
+}
+
+/** Deletes one command. */
+export async function deleteCommand(deps: Deps, actor: Actor, id: string, cmdId: string, ifMatch?: number): Promise<void> {
+  await update(deps, actor, id, ifMatch, 'command.delete', (w) => {
+    if (!w.commands.some((c) => c.command_id === cmdId)) throw new NotFoundError('Command', cmdId);
+    return { ...w, commands: w.commands.filter((c) => c.command_id !== cmdId) };
+  });
+}
