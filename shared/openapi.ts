@@ -16,15 +16,33 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'A dependency is down; the request was not accepted, retry',
 };
 
-function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const out = z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
-  delete out.$schema;
-  return out;
+/**
+ * JSON Schema of a zod schema for OpenAPI: schemas named with `.meta({ id })` are hoisted into
+ * components.schemas and referenced (an output variant that differs gets an `Output` suffix).
+ */
+function converter(components: Record<string, unknown>) {
+  return (s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => {
+    const out = z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+    delete out.$schema;
+    const defs = (out.definitions ?? {}) as Record<string, unknown>;
+    delete out.definitions;
+    const rename: Record<string, string> = {};
+    for (const [id, def] of Object.entries(defs)) {
+      const existing = components[id];
+      rename[id] = existing === undefined || JSON.stringify(existing) === JSON.stringify(def) ? id : `${id}Output`;
+    }
+    const fix = (v: unknown): unknown =>
+      JSON.parse(JSON.stringify(v).replace(/"#\/definitions\/([^"]+)"/g, (_, id: string) => `"#/components/schemas/${rename[id] ?? id}"`));
+    for (const [id, def] of Object.entries(defs)) components[rename[id]] = fix(def);
+    return fix(out) as Record<string, unknown>;
+  };
 }
 
 /** The OpenAPI 3 document of every route, generated from the route table's zod schemas. */
 export function openApiDocument(routes: Route[], opts: { version: string; serverUrl?: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Record<string, unknown> = {};
+  const schema = converter(components);
   for (const r of routes) {
     if (r.method === 'ANY') continue; // the catch-all 404 is not an operation
     const parameters: unknown[] = [];
@@ -73,7 +91,7 @@ export function openApiDocument(routes: Route[], opts: { version: string; server
     ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Hookline API key' } },
-      schemas: { Error: schema(ErrorResponse, 'output') },
+      schemas: { ...components, Error: schema(ErrorResponse, 'output') },
     },
     paths,
   };

@@ -1,0 +1,25 @@
+/**
+ * The CDK app: the data stack (tables, queues, topics, buckets from shared/resources.ts) and the API
+ * stack (functions and routes from shared/routes.ts), checked by cdk-nag's AWS Solutions rules.
+ * Env-agnostic on purpose: `cdk synth` works offline with no credentials, `cdk deploy` targets the
+ * caller's account and region.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { HooklineApiStack } from '../lib/api-stack';
+import { HooklineDataStack } from '../lib/data-stack';
+
+const app = new App();
+// Any unacknowledged finding fails synth (exit 1), so it cannot reach a deploy.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+const data = new HooklineDataStack(app, 'HooklineData', {
+  description: 'Hookline data: DynamoDB tables, SQS queues and DLQs, SNS topics, S3 buckets',
+});
+new HooklineApiStack(app, 'HooklineApi', {
+  description: 'Hookline compute: Lambda functions, HTTP API, receiver Function URL',
+  data,
+  tracing: app.node.tryGetContext('hookline:tracing') === true || app.node.tryGetContext('hookline:tracing') === 'true',
+});
+
+app.synth();

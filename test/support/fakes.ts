@@ -1,0 +1,53 @@
+import type { EventRecord, PayloadRef } from '../../shared/model/event';
+import type { EventStore, Page, PayloadStore } from '../../shared/ports';
+
+/** In-memory EventStore with the same conditional-write semantics as DynamoDB. */
+export class MemoryEventStore implements EventStore {
+  readonly items = new Map<string, EventRecord>();
+  failNextPut?: Error;
+  async putIfAbsent(e: EventRecord): Promise<boolean> {
+    if (this.failNextPut) {
+      const err = this.failNextPut;
+      this.failNextPut = undefined;
+      throw err;
+    }
+    if (this.items.has(e.event_id)) return false;
+    this.items.set(e.event_id, structuredClone(e));
+    return true;
+  }
+  async put(e: EventRecord): Promise<void> {
+    this.items.set(e.event_id, structuredClone(e));
+  }
+  async get(id: string): Promise<EventRecord | null> {
+    return this.items.get(id) ?? null;
+  }
+  async listByWebhook(webhookId: string): Promise<Page<EventRecord>> {
+    return { items: [...this.items.values()].filter((e) => e.webhook_id === webhookId), next_cursor: null };
+  }
+}
+
+/** In-memory PayloadStore. */
+export class MemoryPayloadStore implements PayloadStore {
+  readonly objects = new Map<string, Buffer>();
+  puts = 0;
+  async putBatch(key: string, members: Buffer[]): Promise<PayloadRef[]> {
+    let offset = 0;
+    const refs = members.map((m) => {
+      const r = { key, offset, length: m.length };
+      offset += m.length;
+      return r;
+    });
+    await this.putObject(key, Buffer.concat(members));
+    return refs;
+  }
+  async putObject(key: string, body: Buffer): Promise<void> {
+    this.puts++;
+    this.objects.set(key, body);
+  }
+  async getRange(ref: PayloadRef): Promise<Buffer> {
+    return this.objects.get(ref.key)!.subarray(ref.offset, ref.offset + ref.length);
+  }
+  async getObject(key: string): Promise<Buffer> {
+    return this.objects.get(key)!;
+  }
+}

@@ -1,0 +1,32 @@
+import { authenticate, bearerToken, sha256Hex } from '../../shared/usecases/api-keys';
+import type { ApiKeyRecord } from '../../shared/model/api-key';
+import { hasScope } from '../../shared/model/api-key';
+
+const key = 'hk_abcdefghij012345_' + 'A'.repeat(43);
+const rec: ApiKeyRecord = { key_id: 'key_abcdefghij012345', name: 'ci', scopes: ['read'], key_hash: sha256Hex(key), key_last4: 'AAAA', created_at: '', created_by: 'admin' };
+const store = { get: async (id: string) => (id === rec.key_id ? rec : null) };
+
+describe('API key authentication', () => {
+  it('resolves a generated key by its embedded id and hash', async () => {
+    expect(await authenticate(store, undefined, key)).toEqual({ key_id: rec.key_id, name: 'ci', scopes: ['read'] });
+  });
+  it('refuses a key whose secret part differs', async () => {
+    expect(await authenticate(store, undefined, key.slice(0, -1) + 'B')).toBeNull();
+  });
+  it('accepts the admin key only when it matches', async () => {
+    expect(await authenticate(store, 'admin-key-0123456789', 'admin-key-0123456789')).toMatchObject({ key_id: 'key_admin', scopes: ['admin'] });
+    expect(await authenticate(store, 'admin-key-0123456789', 'admin-key-012345678X')).toBeNull();
+    expect(await authenticate(store, undefined, 'anything')).toBeNull();
+  });
+  it('reads Bearer tokens only', () => {
+    expect(bearerToken('Bearer abc')).toBe('abc');
+    expect(bearerToken('bearer abc ')).toBe('abc');
+    expect(bearerToken('Basic abc')).toBeNull();
+    expect(bearerToken(undefined)).toBeNull();
+  });
+  it('lets admin do anything and write imply read', () => {
+    expect(hasScope({ key_id: 'k', name: 'n', scopes: ['admin'] }, 'agent')).toBe(true);
+    expect(hasScope({ key_id: 'k', name: 'n', scopes: ['write'] }, 'read')).toBe(true);
+    expect(hasScope({ key_id: 'k', name: 'n', scopes: ['read'] }, 'write')).toBe(false);
+  });
+});

@@ -1,0 +1,87 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { QueuedEvent } from '../../shared/model/event';
+import type { WebhookRecord } from '../../shared/model/webhook';
+import { processEvents, type ProcessDeps } from '../../shared/usecases/process-events';
+import { MemoryEventStore, MemoryPayloadStore } from '../support/fakes';
+
+const webhook = {
+  webhook_id: 'gh',
+  provider: 'github',
+  commands: [{ command_id: 'cmd_task', trigger: 'issues.opened', action: 'create_task', agent: 'planning', priority: 0 }],
+} as unknown as WebhookRecord;
+
+function message(id: string, eventType = 'issues.opened', body = `{"n":"${id} ✓ 🚀"}`): { messageId: string; body: string; receiveCount: number } {
+  const q: QueuedEvent = {
+    v: 1,
+    event_id: `evt_${id}`,
+    webhook_id: 'gh',
+    provider: 'github',
+    event_type: eventType,
+    delivery_id: id,
+    received_at: '2026-11-23T12:00:00.000Z',
+    content_type: 'application/json',
+    body_bytes: Buffer.byteLength(body),
+    body_gz: gzipSync(body).toString('base64'),
+  };
+  return { messageId: `m-${id}`, body: JSON.stringify(q), receiveCount: 1 };
+}
+
+function deps(): ProcessDeps & { events: MemoryEventStore; payloads: MemoryPayloadStore } {
+  return {
+    loadWebhook: async (id) => (id === 'gh' ? webhook : null),
+    events: new MemoryEventStore(),
+    payloads: new MemoryPayloadStore(),
+    clock: { now: () => new Date('2026-11-23T12:00:01Z') },
+    retentionDays: 30,
+  };
+}
+
+describe('processEvents', () => {
+  it('stores all payloads of a batch in one object and one small record per event', async () => {
+    const d = deps();
+    const failed = await processEvents(d, [message('a'), message('b', 'push'), message('c')], { maxReceiveCount: 5 });
+    expect(failed).toEqual([]);
+    expect(d.payloads.puts).toBe(1);
+    const a = d.events.items.get('evt_a')!;
+    expect(a).toMatchObject({ status: 'processed', matched_commands: ['cmd_task'], expires_at: Date.parse('2026-11-23T12:00:00Z') / 1000 + 30 * 86400 });
+    expect(d.events.items.get('evt_b')!.status).toBe('ignored');
+    expect(gunzipSync(await d.payloads.getRange(d.events.items.get('evt_c')!.payload_ref)).toString()).toBe('{"n":"c ✓ 🚀"}');
+    expect(Buffer.byteLength(JSON.stringify(a))).toBeLessThan(1024);
+  });
+
+  it('processes a redelivered message once', async () => {
+    const d = deps();
+    await processEvents(d, [message('a')], { maxReceiveCount: 5 });
+    const first = structuredClone(d.events.items.get('evt_a'));
+    expect(await processEvents(d, [{ ...message('a'), messageId: 'm-again', receiveCount: 2 }], { maxReceiveCount: 5 })).toEqual([]);
+    expect(d.events.items.get('evt_a')).toEqual(first);
+  });
+
+  it('reports only the failing record and records it as failed on the last attempt', async () => {
+    const d = deps();
+    d.events.failNextPut = new Error('throttled');
+    const failed = await processEvents(d, [{ ...message('a'), receiveCount: 5 }], { maxReceiveCount: 5 });
+    expect(failed).toEqual(['m-a']);
+    expect(d.events.items.get('evt_a')).toMatchObject({ status: 'failed', error: 'throttled' });
+
+    const d2 = deps();
+    d2.events.failNextPut = new Error('throttled');
+    expect(await processEvents(d2, [{ ...message('x'), receiveCount: 1 }, message('y', 'push')], { maxReceiveCount: 5 })).toEqual(['m-x']);
+    expect(d2.events.items.has('evt_x')).toBe(false);
+    expect(d2.events.items.get('evt_y')!.status).toBe('ignored');
+  });
+
+  it('fails malformed messages so they reach the DLQ', async () => {
+    const d = deps();
+    expect(await processEvents(d, [{ messageId: 'bad', body: '{"v":2}', receiveCount: 1 }, message('ok')], { maxReceiveCount: 5 })).toEqual(['bad']);
+    expect(d.events.items.has('evt_ok')).toBe(true);
+  });
+
+  it('never matches commands for handshakes', async () => {
+    const d = deps();
+    const m = message('p', 'issues.opened');
+    m.body = JSON.stringify({ ...JSON.parse(m.body), handshake: true });
+    await processEvents(d, [m], { maxReceiveCount: 5 });
+    expect(d.events.items.get('evt_p')!.status).toBe('ignored');
+  });
+});
