@@ -54,7 +54,8 @@ export function startPoller(o: PollerOptions): { stop(): Promise<void>; idle(): 
       try {
         const windowEnds = Date.now() + o.maxBatchingWindowSeconds * 1000;
         while (!stopped && batch.length < o.batchSize) {
-          const wait = batch.length === 0 ? 2 : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
+          // Long-poll while idle; once a batch has started, wait only what is left of the window.
+          const wait = batch.length === 0 ? 2 : Math.max(0, Math.floor((windowEnds - Date.now()) / 1000));
           const out = await o.sqs.send(
             new ReceiveMessageCommand({
               QueueUrl: o.queueUrl,
