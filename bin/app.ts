@@ -19,7 +19,8 @@ const data = new HooklineDataStack(app, 'HooklineData', {
 new HooklineApiStack(app, 'HooklineApi', {
   description: 'Hookline compute: Lambda functions, HTTP API, receiver Function URL',
   data,
-  tracing: app.node.tryGetContext('hookline:tracing') === true || app.node.tryGetContext('hookline:tracing') === 'true',
+  // `cdk deploy -c hookline:tracing=true` turns on X-Ray for every function.
+  tracing: [true, 'true'].includes(app.node.tryGetContext('hookline:tracing')),
 });
 
 app.synth();

@@ -49,6 +49,15 @@ async function waitActive(ddb: DynamoDBClient, name: string): Promise<void> {
   }
 }
 
+/**
+ * A queue URL on the current SQS endpoint: the emulator keeps the URL it made at creation, with
+ * the port of that run, and looks queues up by name, so the origin is replaced by today's.
+ */
+function atEndpoint(queueUrl: string): string {
+  const endpoint = process.env.AWS_ENDPOINT_URL_SQS ?? process.env.AWS_ENDPOINT_URL;
+  return endpoint ? `${new URL(endpoint).origin}${new URL(queueUrl).pathname}` : queueUrl;
+}
+
 /** Creates every table, queue (with its DLQ and redrive policy), topic and bucket; returns the env. */
 export async function provision(c: Clients, prefix: string): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
@@ -67,7 +76,8 @@ export async function provision(c: Clients, prefix: string): Promise<Record<stri
     const dlq = await c.sqs.send(
       new CreateQueueCommand({ QueueName: physicalName(prefix, `${n}-dlq`), Attributes: { MessageRetentionPeriod: String(spec.dlqRetentionDays * 86_400) } }),
     );
-    const dlqArn = (await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const dlqUrl = atEndpoint(dlq.QueueUrl!);
+    const dlqArn = (await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
     const q = await c.sqs.send(
       new CreateQueueCommand({
         QueueName: physicalName(prefix, n),
@@ -78,8 +88,8 @@ export async function provision(c: Clients, prefix: string): Promise<Record<stri
         },
       }),
     );
-    env[spec.env] = q.QueueUrl!;
-    env[spec.dlqEnv] = dlq.QueueUrl!;
+    env[spec.env] = atEndpoint(q.QueueUrl!);
+    env[spec.dlqEnv] = dlqUrl;
   }
   for (const [n, spec] of Object.entries(topics)) {
     const t = await c.sns.send(new CreateTopicCommand({ Name: physicalName(prefix, n) }));

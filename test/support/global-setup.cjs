@@ -9,8 +9,7 @@ module.exports = async function globalSetup() {
   const root = join(__dirname, '..', '..');
   // The emulators need Node >= 22.5 (node:sqlite): the `node` devDependency provides it.
   const node = existsSync(join(root, 'node_modules', '.bin', 'node')) ? join(root, 'node_modules', '.bin', 'node') : process.execPath;
-  const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(node, [tsx, '--disable-warning=ExperimentalWarning', join(__dirname, 'emulators-main.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(node, ['--import', 'tsx', '--disable-warning=ExperimentalWarning', join(__dirname, 'emulators-main.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const endpoints = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('emulators did not start within 30 s')), 30_000);
     let buf = '';
