@@ -1,7 +1,8 @@
 /** Ports: what the use cases need from storage and messaging. Adapters in adapters/aws implement them. */
 import type { ApiKeyRecord } from './model/api-key';
 import type { AuditEntry } from './model/audit';
-import type { EventRecord, EventStatus, PayloadRef, QueuedEvent } from './model/event';
+import type { EventRecord, EventStatus, PayloadRef } from './model/event';
+import type { QueuedEvent } from './model/queued-event';
 import type { WebhookRecord } from './model/webhook';
 
 export interface Page<T> {

@@ -45,9 +45,11 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
       provider,
       webhookId,
       body: rawBody(event),
+      text: event.isBase64Encoded ? undefined : (event.body ?? undefined),
       headers: lowerHeaders(event.headers),
       sourceIp: event.requestContext?.http?.sourceIp,
     });
+    if (out.response) return { statusCode: out.response.status, headers: { 'content-type': out.response.contentType }, body: out.response.body };
     return json(202, { received: true, event_id: out.event_id });
   } catch (err) {
     return errorResponse(err, (e) =>

@@ -93,6 +93,11 @@ export class HooklineFunction extends Construct {
       timeout: Duration.seconds(props.spec.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
+      // JSON logs, and no platform START/END/REPORT lines: at a million receiver invocations those
+      // lines alone would be ~0.35 GB of CloudWatch Logs ingestion (~$0.17), most of the log bill.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: props.environment,
       bundling: {

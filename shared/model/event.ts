@@ -73,27 +73,3 @@ export const EventListQuery = z.object({
   cursor: z.string().max(2048).optional(),
   status: EventStatus.optional(),
 });
-
-/**
- * What the receiver puts on the events queue. The body travels gzip-compressed and
- * base64-encoded: smaller SQS requests, the consumer stores the same bytes in S3 without
- * recompressing, and the message stays ASCII (the local SQS emulator rejects emoji).
- */
-export const QueuedEvent = z.object({
-  v: z.literal(1),
-  event_id: z.string(),
-  webhook_id: z.string(),
-  provider: Provider,
-  event_type: z.string(),
-  delivery_id: z.string().nullable(),
-  received_at: z.string(),
-  source_ip: z.string().optional(),
-  /** Set for handshakes (GitHub ping): logged, never matched against commands. */
-  handshake: z.boolean().optional(),
-  content_type: z.string().optional(),
-  body_bytes: z.number().int(),
-  /** gzip(raw body), base64. Absent when the body was too large and went to S3 (claim check). */
-  body_gz: z.string().optional(),
-  body_ref: z.object({ key: z.string() }).optional(),
-});
-export type QueuedEvent = z.infer<typeof QueuedEvent>;

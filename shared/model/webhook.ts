@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { Conditions } from './conditions';
 import { IsoTime } from './common';
 
-export const PROVIDERS = ['github', 'gitlab', 'jira', 'slack', 'sentry', 'stripe', 'clerk', 'standard', 'linear', 'shopify', 'custom'] as const;
+import { PROVIDERS } from './webhook-providers';
+
+export { PROVIDERS };
 export const Provider = z.enum(PROVIDERS);
 export type Provider = z.infer<typeof Provider>;
 

@@ -1,5 +1,5 @@
 import { hmac, safeEqual } from './crypto';
-import { mediaType, parseForm, parseJson } from './parse';
+import { mediaType, parseForm, requestJson } from './parse';
 import type { ProviderAdapter } from './types';
 
 /**
@@ -50,7 +50,7 @@ export const custom: ProviderAdapter = {
     const mt = mediaType(req);
     if (mt === 'application/x-www-form-urlencoded') return parseForm(req.body);
     if (mt === 'text/plain') return { text: req.body.toString('utf8') };
-    return parseJson(req.body);
+    return requestJson(req);
   },
 
   describe(req, payload, webhook) {

@@ -1,5 +1,5 @@
 import { hmac, safeEqual } from './crypto';
-import { mediaType, parseForm, parseJson } from './parse';
+import { mediaType, parseForm, parseJson, requestJson } from './parse';
 import { PayloadParseError, type ProviderAdapter } from './types';
 
 /**
@@ -28,7 +28,7 @@ export const github: ProviderAdapter = {
       if (typeof form.payload !== 'string') throw new PayloadParseError('form body has no payload field');
       return parseJson(Buffer.from(form.payload));
     }
-    return parseJson(req.body);
+    return requestJson(req);
   },
 
   describe(req, payload) {

@@ -6,9 +6,9 @@ export function mediaType(req: InboundRequest): string {
 }
 
 /** JSON body; a verified body that is not JSON is the sender's bug, not ours. */
-export function parseJson(body: Buffer): unknown {
+export function parseJson(body: Buffer | string): unknown {
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
   } catch (err) {
     throw new PayloadParseError(`body is not valid JSON: ${(err as Error).message}`);
   }
@@ -17,4 +17,9 @@ export function parseJson(body: Buffer): unknown {
 /** application/x-www-form-urlencoded body as a plain object (last value wins). */
 export function parseForm(body: Buffer): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+}
+
+/** The request body as JSON, from the text API Gateway delivered when there is one (no second decode). */
+export function requestJson(req: InboundRequest): unknown {
+  return parseJson(req.text ?? req.body);
 }

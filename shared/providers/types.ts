@@ -3,6 +3,8 @@ import type { Provider, WebhookRecord } from '../model/webhook';
 /** A delivery as the receiver sees it: exact body bytes and lower-cased headers. */
 export interface InboundRequest {
   body: Buffer;
+  /** The same body as text when the runtime delivered text (saves decoding the bytes again). */
+  text?: string;
   headers: Record<string, string | undefined>;
 }
 
@@ -16,6 +18,15 @@ export interface Described {
   handshake?: boolean;
 }
 
+/** A synchronous answer the provider expects instead of the usual 202 (Slack's url_verification). */
+export interface ImmediateResponse {
+  status: number;
+  body: string;
+  contentType: string;
+  /** Also queue and log the event (false for pure handshakes such as url_verification). */
+  enqueue: boolean;
+}
+
 /**
  * One provider: a pure verifier of (raw body, headers, secrets, now) that runs before any
  * parsing, then a parser and a describer for the verified body.
@@ -27,6 +38,13 @@ export interface ProviderAdapter {
   verify(req: InboundRequest, secrets: string[], now: Date, webhook: WebhookRecord): Verdict;
   parse(req: InboundRequest): unknown;
   describe(req: InboundRequest, payload: unknown, webhook: WebhookRecord): Described;
+  /** Optional: answer a verified handshake directly (runs after verify and parse). */
+  respond?(req: InboundRequest, payload: unknown): ImmediateResponse | null;
+  /**
+   * Optional: requests that are answered without a signature (Slack's ssl_check probes carry none).
+   * Runs before verify; must not read secrets or queue anything.
+   */
+  unsigned?(req: InboundRequest): ImmediateResponse | null;
 }
 
 export class PayloadParseError extends Error {

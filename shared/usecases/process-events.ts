@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { matchCommands } from '../commands/match';
-import { QueuedEvent, type ActionResult, type EventRecord, type PayloadRef } from '../model/event';
+import type { ActionResult, EventRecord, PayloadRef } from '../model/event';
+import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
 import type { EventStore, PayloadStore } from '../ports';
 

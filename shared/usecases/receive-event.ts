@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Clock, Ids } from '../clock';
 import { HooklineError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
-import type { QueuedEvent } from '../model/event';
+import type { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
 import type { EventQueue, PayloadStore } from '../ports';
 import { activeSecrets, providerAdapter } from '../providers';
 import { mediaType } from '../providers/parse';
-import { PayloadParseError, type InboundRequest } from '../providers/types';
+import { PayloadParseError, type ImmediateResponse, type InboundRequest } from '../providers/types';
 
 export interface ReceiveDeps {
   /** Cached per container: the hot path reads DynamoDB at most once per TTL per webhook. */
@@ -44,8 +44,10 @@ export function eventIdFor(webhookId: string, deliveryId: string | null, ids: Id
   return `evt_${createHash('sha256').update(`${webhookId}\n${deliveryId}`).digest('hex').slice(0, 26)}`;
 }
 
+export type ReceiveResult = { event_id: string; handshake: boolean; response?: ImmediateResponse };
+
 /** Verify, describe, enqueue: the receiver's whole job. Answers with the event id once queued. */
-export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Promise<{ event_id: string; handshake: boolean }> {
+export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Promise<ReceiveResult> {
   if (input.body.length > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes);
   const adapter = providerAdapter(input.provider);
   if (!adapter) throw new NotFoundError('Webhook', `${input.provider}/${input.webhookId}`);
@@ -54,6 +56,9 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
   if (!webhook.enabled) throw new NotFoundError('Webhook', input.webhookId, 'webhook_disabled');
   const ct = mediaType(input);
   if (!adapter.contentTypes.includes(ct)) throw new UnsupportedMediaTypeError(ct || undefined, adapter.contentTypes.join(' or '));
+
+  const unsigned = adapter.unsigned?.(input);
+  if (unsigned) return { event_id: '', handshake: true, response: unsigned };
 
   const now = deps.clock.now();
   const verdict = adapter.verify(input, activeSecrets(webhook, now), now, webhook);
@@ -66,6 +71,8 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
     if (err instanceof PayloadParseError) throw new HooklineError('malformed_payload', `The verified body could not be parsed: ${err.message}.`, 400);
     throw err;
   }
+  const immediate = adapter.respond?.(input, payload) ?? undefined;
+  if (immediate && !immediate.enqueue) return { event_id: '', handshake: true, response: immediate };
   const d = adapter.describe(input, payload, webhook);
   const event_id = eventIdFor(webhook.webhook_id, d.delivery_id, deps.ids);
   const gz = gzipSync(input.body, { level: 1 });
@@ -92,5 +99,5 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
     msg.body_gz = b64;
   }
   await deps.queue.send(msg);
-  return { event_id, handshake: Boolean(d.handshake) };
+  return { event_id, handshake: Boolean(d.handshake), ...(immediate ? { response: immediate } : {}) };
 }

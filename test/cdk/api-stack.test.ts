@@ -91,7 +91,8 @@ describe('functions', () => {
     expect(props.Architectures).toEqual(['arm64']);
     expect(props.MemorySize).toBe(functions[name].memoryMb);
     expect(props.Timeout).toBe(functions[name].timeoutSeconds);
-    expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(api.functions[name].logGroup) } });
+    // JSON logs without the platform START/END/REPORT lines (see the cost table in the README).
+    expect(props.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(api.functions[name].logGroup) }, LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' });
   });
 
   it.each(fnNames)('%s: gets every env var its handler requires (shared/env.ts) and the common settings', (name) => {

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { QueuedEvent } from '../../shared/model/event';
+import type { QueuedEvent } from '../../shared/model/queued-event';
 import type { WebhookRecord } from '../../shared/model/webhook';
 import { processEvents, type ProcessDeps } from '../../shared/usecases/process-events';
 import { MemoryEventStore, MemoryPayloadStore } from '../support/fakes';

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueuedEvent } from '../../model/event';
+import type { QueuedEvent } from '../../model/queued-event';
 import type { EventQueue } from '../../ports';
 import { unavailable } from './errors';
 
