@@ -38,6 +38,7 @@ const { handler } = await import('../functions/receiver/handler');
 const { receiveEvent } = await import('../shared/usecases/receive-event');
 const { lowerHeaders, rawBody } = await import('../shared/http/apigw');
 const { randomIds, systemClock } = await import('../shared/clock');
+const { TokenBuckets } = await import('../shared/receiver-guards');
 
 const now = new Date().toISOString();
 const webhookItem = marshall({
@@ -116,6 +117,7 @@ const noSendDeps = {
   clock: systemClock,
   ids: randomIds,
   maxBodyBytes: 4 * 1024 * 1024,
+  buckets: new TokenBuckets(systemClock),
 };
 
 // The parts, for the breakdown rows.
@@ -127,7 +129,7 @@ const parts: Record<string, (ev: APIGatewayProxyEventV2) => Promise<unknown> | u
     return JSON.parse(ev.body!);
   },
   'receiver without the SQS send': (ev) =>
-    receiveEvent(noSendDeps, { provider: 'github', webhookId: WEBHOOK_ID, body: rawBody(ev), headers: lowerHeaders(ev.headers), sourceIp: ev.requestContext.http.sourceIp }),
+    receiveEvent(noSendDeps, { provider: 'github', webhookId: WEBHOOK_ID, body: rawBody(ev), text: ev.body, headers: lowerHeaders(ev.headers), sourceIp: ev.requestContext.http.sourceIp }),
   'body string -> Buffer -> string': (ev) => rawBody(ev).toString('utf8'),
   'gzip (level 1) + base64 only': (ev) => gzipSync(Buffer.from(ev.body!, 'utf8'), { level: 1 }).toString('base64'),
   'SendMessage of the raw body only': () => refClient.send(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: body })),

@@ -8,6 +8,7 @@ import { cachedLoader } from '../../shared/config-cache';
 import { loadEnv } from '../../shared/env';
 import { NotFoundError } from '../../shared/errors';
 import { errorResponse, json, lowerHeaders, rawBody } from '../../shared/http/apigw';
+import { TokenBuckets } from '../../shared/receiver-guards';
 import { receiveEvent, type ReceiveDeps } from '../../shared/usecases/receive-event';
 
 let deps: ReceiveDeps | undefined;
@@ -22,6 +23,7 @@ function init(): ReceiveDeps {
     clock: systemClock,
     ids: randomIds,
     maxBodyBytes: settings.MAX_BODY_BYTES,
+    buckets: new TokenBuckets(systemClock),
   };
 }
 

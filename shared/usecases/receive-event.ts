@@ -7,6 +7,7 @@ import type { WebhookRecord } from '../model/webhook';
 import type { EventQueue, PayloadStore } from '../ports';
 import { activeSecrets, providerAdapter } from '../providers';
 import { mediaType } from '../providers/parse';
+import { IpNotAllowedError, RateLimitedError, ipAllowed, type TokenBuckets } from '../receiver-guards';
 import { PayloadParseError, type ImmediateResponse, type InboundRequest } from '../providers/types';
 
 export interface ReceiveDeps {
@@ -17,6 +18,8 @@ export interface ReceiveDeps {
   clock: Clock;
   ids: Ids;
   maxBodyBytes: number;
+  /** Per-container token buckets for webhooks with a `rate_limit`. */
+  buckets: TokenBuckets;
 }
 
 export interface ReceiveInput extends InboundRequest {
@@ -54,6 +57,7 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
   const webhook = await deps.loadWebhook(input.webhookId);
   if (!webhook || webhook.provider !== input.provider) throw new NotFoundError('Webhook', input.webhookId);
   if (!webhook.enabled) throw new NotFoundError('Webhook', input.webhookId, 'webhook_disabled');
+  if (webhook.ip_allowlist?.length && !ipAllowed(input.sourceIp, webhook.ip_allowlist)) throw new IpNotAllowedError(input.sourceIp);
   const ct = mediaType(input);
   if (!adapter.contentTypes.includes(ct)) throw new UnsupportedMediaTypeError(ct || undefined, adapter.contentTypes.join(' or '));
 
@@ -63,6 +67,11 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
   const now = deps.clock.now();
   const verdict = adapter.verify(input, activeSecrets(webhook, now), now, webhook);
   if (!verdict.ok) throw new SignatureError(verdict.reason);
+  // Counted after verification, so unsigned floods cannot use up the provider's budget.
+  if (webhook.rate_limit) {
+    const wait = deps.buckets.take(webhook.webhook_id, webhook.rate_limit);
+    if (wait !== null) throw new RateLimitedError(wait);
+  }
 
   let payload: unknown;
   try {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sign } from '@octokit/webhooks-methods';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -143,5 +144,44 @@ describe('event log', () => {
     expect((await s.admin('/api/webhooks/recv/events?status=bogus')).status).toBe(400);
     expect((await s.admin('/api/webhooks/recv/events/evt_nope')).status).toBe(404);
     expect((await s.admin(`/api/webhooks/recv-off/events/${ids[0]}`)).status).toBe(404);
+  });
+});
+
+describe('receiver guards', () => {
+  async function webhook(id: string, extra: Record<string, unknown>) {
+    const r = await s.admin('/api/webhooks', { method: 'POST', body: JSON.stringify({ webhook_id: id, name: id, provider: 'github', secret: SECRET, ...extra }) });
+    expect(r.status).toBe(201);
+  }
+
+  it('answers 403 to a source address outside ip_allowlist and accepts one inside', async () => {
+    await webhook('recv-ip-deny', { ip_allowlist: ['10.0.0.0/8', '2001:db8::/32'] });
+    await webhook('recv-ip-allow', { ip_allowlist: ['127.0.0.0/8', '::1/128'] });
+    const denied = await deliver('recv-ip-deny', '{"action":"opened"}');
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as any).error.code).toBe('ip_not_allowed');
+    expect((await deliver('recv-ip-allow', '{"action":"opened"}')).status).toBe(202);
+  });
+
+  it('answers 429 with Retry-After once the rate limit is used up', async () => {
+    await webhook('recv-rate', { rate_limit: { per_second: 0.01, burst: 2 } });
+    expect((await deliver('recv-rate', '{"action":"a"}')).status).toBe(202);
+    expect((await deliver('recv-rate', '{"action":"b"}')).status).toBe(202);
+    const limited = await deliver('recv-rate', '{"action":"c"}');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Unsigned requests do not use up the budget of a limited webhook.
+    expect((await deliver('recv-rate', '{"action":"d"}', { secret: 'wrong-secret' })).status).toBe(401);
+  });
+
+  it('puts bodies too large for an SQS message in S3 (claim check), invisible in the event log', async () => {
+    // Random hex does not compress: gzip+base64 stays far above the 200 KB message budget.
+    const noise = randomBytes(400 * 1024).toString('hex');
+    const payload = { action: 'opened', noise };
+    const r = await deliver('recv', JSON.stringify(payload));
+    expect(r.status).toBe(202);
+    const { event_id } = (await r.json()) as { event_id: string };
+    const ev = await pollUntil(() => eventOf('recv', event_id), 'the claim-checked event');
+    expect(ev.payload).toEqual(payload);
+    expect(ev.payload_bytes).toBe(Buffer.byteLength(JSON.stringify(payload)));
   });
 });
