@@ -13,6 +13,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'Unsupported Content-Type',
   429: 'Rate limited (see Retry-After)',
   500: 'Internal error',
+  502: 'The receiver did not accept the test delivery',
   503: 'A dependency is down; the request was not accepted, retry',
 };
 

@@ -45,6 +45,8 @@ const Received = z
   .object({ received: z.literal(true), event_id: z.string().meta({ example: 'evt_8f14e45fceea167a5a36dedd4b' }) })
   .meta({ id: 'Received' });
 
+const TestResult = z.object({ event_id: z.string(), receiver_status: z.number().int() }).meta({ id: 'TestResult' });
+
 function r(route: Omit<Route, 'errors'> & { errors?: number[] }): Route {
   return { errors: [], ...route };
 }
@@ -66,6 +68,8 @@ export const routes: Route[] = [
   r({ method: 'POST', path: '/api/webhooks/{id}/enable', fn: 'api', operation: 'enableWebhook', scope: 'write', tag: 'webhooks', summary: 'Enable a webhook', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404, 412] }),
   r({ method: 'POST', path: '/api/webhooks/{id}/disable', fn: 'api', operation: 'disableWebhook', scope: 'write', tag: 'webhooks', summary: 'Disable a webhook (its receiver answers 404 webhook_disabled)', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404, 412] }),
   r({ method: 'POST', path: '/api/webhooks/{id}/rotate-secret', fn: 'api', operation: 'rotateWebhookSecret', scope: 'write', tag: 'webhooks', summary: 'New secret; the old one stays valid for grace_seconds', params: WebhookParams, body: RotateSecretInput, success: { status: 200, schema: WebhookView }, errors: [400, 404, 412] }),
+
+  r({ method: 'POST', path: '/api/webhooks/{id}/test', fn: 'api', operation: 'testWebhook', scope: 'write', tag: 'webhooks', summary: "Send a correctly signed sample event of the webhook's provider through the real receiver", params: WebhookParams, success: { status: 202, schema: TestResult, description: 'The receiver accepted the sample event' }, errors: [404, 409, 502] }),
 
   // Commands
   r({ method: 'GET', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'listCommands', scope: 'read', tag: 'commands', summary: "List a webhook's commands", params: WebhookParams, success: { status: 200, schema: z.object({ items: z.array(Command), next_cursor: z.null() }) }, errors: [404] }),

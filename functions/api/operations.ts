@@ -7,6 +7,7 @@ import { routes } from '../../shared/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
 import type { ManagementDeps } from '../../shared/usecases/deps';
 import { getEvent, listEvents } from '../../shared/usecases/events';
+import { sendTestDelivery } from '../../shared/usecases/test-webhook';
 import * as wh from '../../shared/usecases/webhooks';
 import { version } from '../../shared/version';
 
@@ -78,6 +79,10 @@ export const operations: Record<string, Op> = {
   async rotateWebhookSecret(deps, req) {
     const w = await wh.rotateSecret(deps, req.principal, req.params.id, req.body.grace_seconds, req.body.secret, req.ifMatch);
     return webhookResponse(deps, 200, w, true);
+  },
+
+  async testWebhook(deps, req) {
+    return json(202, await sendTestDelivery(deps, req.params.id));
   },
 
   async listCommands(deps, req) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hmac, safeEqual } from './crypto';
 import { mediaType, parseForm, requestJson } from './parse';
 import type { ProviderAdapter } from './types';
@@ -51,6 +52,23 @@ export const custom: ProviderAdapter = {
     if (mt === 'application/x-www-form-urlencoded') return parseForm(req.body);
     if (mt === 'text/plain') return { text: req.body.toString('utf8') };
     return requestJson(req);
+  },
+
+  sample(webhook, secret, now) {
+    const v = webhook.verification!;
+    const body = JSON.stringify({ type: 'hookline.test', webhook_id: webhook.webhook_id, sent_at: now.toISOString() });
+    const ts = String(Math.floor(now.getTime() / 1000));
+    const id = `test_${randomUUID()}`;
+    const signed = v.signed_payload === '{body}' ? body : v.signed_payload === '{timestamp}.{body}' ? `${ts}.${body}` : `${id}.${ts}.${body}`;
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        [v.header.toLowerCase()]: `${v.prefix}${hmac(v.algorithm, secret, [signed], v.encoding)}`,
+        ...(v.timestamp_header ? { [v.timestamp_header.toLowerCase()]: ts } : {}),
+        ...(v.id_header ? { [v.id_header.toLowerCase()]: id } : {}),
+      },
+    };
   },
 
   describe(req, payload, webhook) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hmac, safeEqual } from './crypto';
 import { mediaType, parseForm, parseJson, requestJson } from './parse';
 import { PayloadParseError, type ProviderAdapter } from './types';
@@ -29,6 +30,26 @@ export const github: ProviderAdapter = {
       return parseJson(Buffer.from(form.payload));
     }
     return requestJson(req);
+  },
+
+  sample(webhook, secret, now) {
+    // What GitHub itself sends from "Recent Deliveries → Redeliver" on a new hook: a ping.
+    const body = JSON.stringify({
+      zen: 'Approachable is better than simple.',
+      hook_id: 0,
+      hook: { type: 'Repository', id: 0, name: 'web', active: true, events: ['*'], config: { content_type: 'json', insecure_ssl: '0' } },
+      hookline_test: { webhook_id: webhook.webhook_id, sent_at: now.toISOString() },
+    });
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'GitHub-Hookshot/hookline-test',
+        'x-github-event': 'ping',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${hmac('sha256', secret, [body], 'hex')}`,
+      },
+    };
   },
 
   describe(req, payload) {

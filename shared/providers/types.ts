@@ -18,6 +18,12 @@ export interface Described {
   handshake?: boolean;
 }
 
+/** A signed request as the provider would send it. */
+export interface SampleDelivery {
+  body: string;
+  headers: Record<string, string>;
+}
+
 /** A synchronous answer the provider expects instead of the usual 202 (Slack's url_verification). */
 export interface ImmediateResponse {
   status: number;
@@ -38,6 +44,11 @@ export interface ProviderAdapter {
   verify(req: InboundRequest, secrets: string[], now: Date, webhook: WebhookRecord): Verdict;
   parse(req: InboundRequest): unknown;
   describe(req: InboundRequest, payload: unknown, webhook: WebhookRecord): Described;
+  /**
+   * A realistic sample delivery signed with `secret` the way the provider signs, for
+   * `POST /api/webhooks/{id}/test` (sent through the real receiver).
+   */
+  sample?(webhook: WebhookRecord, secret: string, now: Date): SampleDelivery;
   /** Optional: answer a verified handshake directly (runs after verify and parse). */
   respond?(req: InboundRequest, payload: unknown): ImmediateResponse | null;
   /**

@@ -14,6 +14,8 @@ export interface ManagementDeps {
   ids: Ids;
   /** Base URL providers call, for the webhook's `url`. */
   receiverUrl: string;
+  /** HTTP client for calls to the receiver (test deliveries). */
+  fetch: typeof fetch;
 }
 
 /** Who is acting: an API key, or a config file. */

@@ -20,5 +20,6 @@ export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
     clock: systemClock,
     ids: randomIds,
     receiverUrl: s.RECEIVER_URL ?? 'http://localhost:3000',
+    fetch: globalThis.fetch,
   };
 }
