@@ -60,6 +60,8 @@ const EventFields = {
   actions: z.array(ActionResult),
   response_sent: z.boolean(),
   payload_bytes: z.number().int(),
+  verdict: z.literal('verified').meta({ description: 'Only events with a valid signature are queued and logged' }),
+  timings: z.object({ received_at: IsoTime, processed_at: IsoTime.nullable(), latency_ms: z.number().nullable().meta({ description: 'From receipt to the end of processing' }) }),
   error: z.string().optional(),
   in_reply_to: z.string().optional(),
 };

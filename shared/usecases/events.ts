@@ -23,6 +23,9 @@ export function eventSummary(e: EventRecord) {
     actions: e.actions,
     response_sent: e.response_sent,
     payload_bytes: e.payload_bytes,
+    // Only events whose signature verified are queued, so every logged event was verified.
+    verdict: 'verified' as const,
+    timings: { received_at: e.received_at, processed_at: e.processed_at, latency_ms: e.processed_at ? Date.parse(e.processed_at) - Date.parse(e.received_at) : null },
     ...(e.error ? { error: e.error } : {}),
     ...(e.in_reply_to ? { in_reply_to: e.in_reply_to } : {}),
   };
