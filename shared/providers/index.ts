@@ -1,10 +1,19 @@
 import type { Provider } from '../model/webhook';
+import { clerk } from './clerk';
 import { custom } from './custom';
 import { github } from './github';
+import { gitlab } from './gitlab';
+import { jira } from './jira';
+import { linear } from './linear';
+import { sentry } from './sentry';
+import { shopify } from './shopify';
+import { slack } from './slack';
+import { standard } from './standard';
+import { stripe } from './stripe';
 import type { ProviderAdapter } from './types';
 
 /** Providers the receiver can verify, keyed by provider id. */
-export const providers: Partial<Record<Provider, ProviderAdapter>> = { github, custom };
+export const providers: Partial<Record<Provider, ProviderAdapter>> = { github, gitlab, jira, slack, sentry, stripe, clerk, standard, linear, shopify, custom };
 
 export function providerAdapter(id: string): ProviderAdapter | undefined {
   return Object.hasOwn(providers, id) ? providers[id as Provider] : undefined;

@@ -1,0 +1,60 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { safeEqual } from './crypto';
+import { requestJson } from './parse';
+import type { ProviderAdapter } from './types';
+
+// WebSub `method=signature`: Jira sends sha256 today; the method is read, not assumed. sha1 is
+// refused: nothing Jira sends needs it and a downgrade to it would weaken the check.
+const METHODS = new Set(['sha256', 'sha384', 'sha512']);
+
+/** Jira Cloud admin webhooks: `X-Hub-Signature: sha256=<hex HMAC of the raw body>` (WebSub), no timestamp, so no replay window (dedup on `X-Atlassian-Webhook-Identifier`). */
+export const jira: ProviderAdapter = {
+  id: 'jira',
+  contentTypes: ['application/json'],
+
+  verify(req, secrets) {
+    const header = req.headers['x-hub-signature'];
+    if (!header) return { ok: false, reason: 'missing X-Hub-Signature header' };
+    const eq = header.indexOf('=');
+    const method = eq > 0 ? header.slice(0, eq).toLowerCase() : '';
+    if (!METHODS.has(method)) return { ok: false, reason: 'X-Hub-Signature must be method=signature with sha256, sha384 or sha512' };
+    const given = header.slice(eq + 1).toLowerCase();
+    let ok = false;
+    for (const s of secrets) ok = safeEqual(createHmac(method, s).update(req.body).digest('hex'), given) || ok;
+    return ok ? { ok: true } : { ok: false, reason: 'signature does not match' };
+  },
+
+  parse(req) {
+    return requestJson(req);
+  },
+
+  sample(webhook, secret, now) {
+    const body = JSON.stringify({
+      timestamp: now.getTime(),
+      webhookEvent: 'jira:issue_created',
+      issue_event_type_name: 'issue_created',
+      user: { accountId: 'hookline', displayName: 'Hookline' },
+      issue: { id: '10000', key: 'TEST-1', fields: { summary: 'Hookline test event', issuetype: { name: 'Task' }, labels: [] } },
+      hookline_test: { webhook_id: webhook.webhook_id, sent_at: now.toISOString() },
+    });
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'x-hub-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+        'x-atlassian-webhook-identifier': randomUUID(),
+        'x-atlassian-webhook-retry': '0',
+      },
+    };
+  },
+
+  // Event type: `webhookEvent` (`jira:issue_created`, `comment_created`); delivery id:
+  // X-Atlassian-Webhook-Identifier, unique per tenant and stable across Jira's retries.
+  describe(req, payload) {
+    const ev = (payload as { webhookEvent?: unknown } | null)?.webhookEvent;
+    return {
+      event_type: typeof ev === 'string' && ev ? ev : 'unknown',
+      delivery_id: req.headers['x-atlassian-webhook-identifier'] || null,
+    };
+  },
+};
