@@ -56,12 +56,15 @@ const load = loadavg().map((l) => l.toFixed(2)).join(' ');
 const tsx = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--disable-warning=ExperimentalWarning'];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-log('1/3 receiver CPU per request ...');
+log('1/4 receiver CPU per request ...');
 const cpu = await runJsonChild<CpuResult>(NODE, [...tsx, join(ROOT, 'bench/receiver-cpu.ts')], { cwd: ROOT, timeoutMs: 120_000 });
-log('2/3 bundles and cold imports ...');
+log('2/4 bundles and cold imports ...');
 const bundles = await measureBundles();
-log('3/3 AWS calls per event ...');
+log('3/4 AWS calls per event ...');
 const calls = await runJsonChild<CallsResult>(NODE, [...tsx, join(ROOT, 'bench/aws-calls.ts')], { cwd: ROOT, timeoutMs: 120_000 });
+log('4/4 provider verifiers against the providers\' own libraries ...');
+const { benchProviders, providerTable } = await import('./providers');
+const providerRows = await benchProviders();
 const nodeVersion = cpu.node;
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -180,6 +183,12 @@ ${calls.rows.map((r) => `| ${r.caller} | ${r.call} | ${r.calls} | ${perEvent(r.c
 | **all** | | **${calls.rows.reduce((a, r) => a + r.calls, 0)}** | **${perEvent(calls.rows.reduce((a, r) => a + r.calls, 0))}** | |
 
 Per event: receiver ${perEvent(byCaller('receiver'))}, consumer ${perEvent(byCaller('consumer'))}, poller ${perEvent(byCaller('poller'))} (the poller's \`ReceiveMessage\` count depends on arrival timing and idle long polls; in AWS these are the event source mapping's own requests). test/integration/aws-calls.test.ts asserts the per-event counts.
+
+## 4. Provider verifiers against the providers' own libraries
+
+Same inputs (a realistic signed fixture per provider), one run, alternating rounds; ours includes everything our verifier does before the body is parsed. Goal: ours ≥ 1.0x the library.
+
+${providerTable(providerRows)}
 `;
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
 log(`wrote BENCHMARKS.md (${totalSecs} s)`);
