@@ -17,6 +17,7 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import type { WebhookRecord } from '../shared/model/webhook';
 import { clerk } from '../shared/providers/clerk';
+import { github } from '../shared/providers/github';
 import { gitlab } from '../shared/providers/gitlab';
 import { jira } from '../shared/providers/jira';
 import { linear } from '../shared/providers/linear';
@@ -68,6 +69,18 @@ const nowS = () => Math.floor(Date.now() / 1000);
 
 function cases(): Case[] {
   const out: Case[] = [];
+
+  {
+    const body = readFileSync(new URL('../test/fixtures/github/issues.opened.json', import.meta.url), 'utf8');
+    const sig = `sha256=${createHmac('sha256', PLAIN).update(body).digest('hex')}`;
+    out.push({
+      provider: 'github',
+      library: '@octokit/webhooks-methods verify',
+      body,
+      ours: ok(github, { body: Buffer.from(body), headers: { 'x-hub-signature-256': sig } }, [PLAIN]),
+      theirs: () => octokitVerify(PLAIN, body, sig),
+    });
+  }
 
   {
     const body = fixture('gitlab/issue.open.json');
