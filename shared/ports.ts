@@ -3,6 +3,7 @@ import type { ApiKeyRecord } from './model/api-key';
 import type { AuditEntry } from './model/audit';
 import type { EventRecord, EventStatus, PayloadRef } from './model/event';
 import type { QueuedEvent } from './model/queued-event';
+import type { TaskRecord, TaskStatus } from './model/task';
 import type { WebhookRecord } from './model/webhook';
 
 export interface Page<T> {
@@ -54,4 +55,39 @@ export interface PayloadStore {
   putObject(key: string, body: Buffer): Promise<void>;
   getRange(ref: PayloadRef): Promise<Buffer>;
   getObject(key: string): Promise<Buffer>;
+}
+
+export interface TaskStore {
+  /** Writes the task unless its id exists; returns false when it does. */
+  createIfAbsent(t: TaskRecord): Promise<boolean>;
+  get(id: string): Promise<TaskRecord | null>;
+  markPublished(id: string, at: string): Promise<void>;
+  replace(t: TaskRecord, expectedVersion: number): Promise<void>;
+  list(q: { agent?: string; status?: TaskStatus; limit: number; cursor?: string }): Promise<Page<TaskRecord>>;
+}
+
+/** Where a side effect stands: `started` before the provider is called, then the outcome. */
+export interface ActionIntent {
+  action_id: string;
+  event_id: string;
+  command_id: string;
+  action: string;
+  status: 'started' | 'succeeded' | 'failed' | 'retry';
+  attempts: number;
+  result?: Record<string, unknown>;
+  error?: string;
+  updated_at: string;
+  expires_at: number;
+}
+
+export interface IntentStore {
+  get(id: string): Promise<ActionIntent | null>;
+  /** Writes `intent` (status started) if absent, or if it is `retry` after `previousAttempts`; false if another attempt owns it. */
+  claim(intent: ActionIntent, previousAttempts: number | null): Promise<boolean>;
+  finish(intent: ActionIntent): Promise<void>;
+}
+
+/** Publishes to the tasks topic with message attribute `agent`. */
+export interface TaskTopic {
+  publish(agent: string, message: unknown): Promise<void>;
 }

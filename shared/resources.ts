@@ -68,6 +68,21 @@ export const tables = {
     indexes: [{ name: 'by_webhook', partitionKey: 'webhook_id', sortKey: 'received_key' }],
     ttlAttribute: 'expires_at',
   },
+  /** Agent tasks made by `create_task`; task_id derives from (event, command), so a redelivery finds it. */
+  tasks: {
+    env: 'TASKS_TABLE',
+    partitionKey: 'task_id',
+    // by_time lists every task newest first without a Scan (all items share kind = "task").
+    indexes: [
+      { name: 'by_agent', partitionKey: 'agent', sortKey: 'created_key' },
+      { name: 'by_time', partitionKey: 'kind', sortKey: 'created_key' },
+    ],
+  },
+  /**
+   * One item per (event, command) side effect: the intent is written before the provider is
+   * called, so a redelivered event never repeats a comment, question or forward.
+   */
+  actions: { env: 'ACTIONS_TABLE', partitionKey: 'action_id', indexes: [], ttlAttribute: 'expires_at' },
 } satisfies Record<string, TableSpec>;
 
 export const queues = {
@@ -117,7 +132,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Management API (/api/*)',
     memoryMb: 512,
     timeoutSeconds: 29,
-    tables: { config: 'readwrite', events: 'read' },
+    tables: { config: 'readwrite', events: 'read', tasks: 'readwrite' },
     queues: { events: ['send'] },
     buckets: { config: 'readwrite', payloads: 'read' },
   },
@@ -142,7 +157,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Event consumer: store the event, match commands, run actions',
     memoryMb: 1024,
     timeoutSeconds: 30,
-    tables: { config: 'read', events: 'readwrite' },
+    tables: { config: 'read', events: 'readwrite', tasks: 'readwrite', actions: 'readwrite' },
     queues: { events: ['consume'] },
     topics: ['tasks'],
     buckets: { payloads: 'readwrite' },

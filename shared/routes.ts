@@ -11,6 +11,7 @@ import { ApiKeyCreate, ApiKeyCreated, ApiKeyView } from './model/api-key';
 import { AuditEntry, AuditQuery } from './model/audit';
 import { ListQuery, Page } from './model/common';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
+import { TaskListQuery, TaskPatch, TaskView } from './model/task';
 import { Command, CommandInput, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -39,6 +40,7 @@ const WebhookParams = z.object({ id: WebhookId });
 const CommandParams = z.object({ id: WebhookId, cmd_id: z.string() });
 const EventParams = z.object({ id: WebhookId, event_id: z.string() });
 const KeyParams = z.object({ key_id: z.string() });
+const TaskParams = z.object({ task_id: z.string() });
 const ReceiverParams = z.object({ provider: z.string(), webhook_id: z.string() });
 
 const Received = z
@@ -80,6 +82,11 @@ export const routes: Route[] = [
   // Event log
   r({ method: 'GET', path: '/api/webhooks/{id}/events', fn: 'api', operation: 'listEvents', scope: 'read', tag: 'events', summary: 'Event log, newest first (?status=)', params: WebhookParams, query: EventListQuery, success: { status: 200, schema: Page(EventSummary) }, errors: [404] }),
   r({ method: 'GET', path: '/api/webhooks/{id}/events/{event_id}', fn: 'api', operation: 'getEvent', scope: 'read', tag: 'events', summary: 'One event with its payload and action results', params: EventParams, success: { status: 200, schema: EventDetail }, errors: [404] }),
+
+  // Tasks (from create_task)
+  r({ method: 'GET', path: '/api/tasks', fn: 'api', operation: 'listTasks', scope: 'agent', tag: 'tasks', summary: 'Tasks, newest first (?agent=&status=)', query: TaskListQuery, success: { status: 200, schema: Page(TaskView) }, errors: [400] }),
+  r({ method: 'GET', path: '/api/tasks/{task_id}', fn: 'api', operation: 'getTask', scope: 'agent', tag: 'tasks', summary: 'One task', params: TaskParams, success: { status: 200, schema: TaskView }, errors: [404] }),
+  r({ method: 'PATCH', path: '/api/tasks/{task_id}', fn: 'api', operation: 'patchTask', scope: 'agent', tag: 'tasks', summary: 'Claim, finish or fail a task: {"status","result"} (If-Match optional)', params: TaskParams, body: TaskPatch, success: { status: 200, schema: TaskView }, errors: [400, 404, 412] }),
 
   // Audit
   r({ method: 'GET', path: '/api/audit', fn: 'api', operation: 'listAudit', scope: 'admin', tag: 'audit', summary: 'Who changed what, when, with before and after (secrets masked)', query: AuditQuery, success: { status: 200, schema: Page(AuditEntry) } }),

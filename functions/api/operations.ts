@@ -8,6 +8,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/a
 import type { ManagementDeps } from '../../shared/usecases/deps';
 import { getEvent, listEvents } from '../../shared/usecases/events';
 import { sendTestDelivery } from '../../shared/usecases/test-webhook';
+import { getTask, listTasks, patchTask } from '../../shared/usecases/tasks';
+import { publicTask } from '../../shared/actions/runner';
 import * as wh from '../../shared/usecases/webhooks';
 import { version } from '../../shared/version';
 
@@ -105,6 +107,18 @@ export const operations: Record<string, Op> = {
   },
   async getEvent(deps, req) {
     return json(200, await getEvent(deps, req.params.id, req.params.event_id));
+  },
+
+  async listTasks(deps, req) {
+    return json(200, await listTasks(deps, req.query as never));
+  },
+  async getTask(deps, req) {
+    const t = await getTask(deps, req.params.task_id);
+    return json(200, publicTask(t), etag(t.version));
+  },
+  async patchTask(deps, req) {
+    const t = await patchTask(deps, req.params.task_id, req.body, req.ifMatch);
+    return json(200, publicTask(t), etag(t.version));
   },
 
   async listAudit(deps, req) {

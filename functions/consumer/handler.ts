@@ -1,6 +1,9 @@
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { documentClient, s3Client, sqsClient } from '../../shared/adapters/aws/clients';
+import { documentClient, s3Client, snsClient, sqsClient } from '../../shared/adapters/aws/clients';
+import { DynamoIntentStore } from '../../shared/adapters/aws/dynamo-intent-store';
+import { DynamoTaskStore } from '../../shared/adapters/aws/dynamo-task-store';
+import { SnsTaskTopic } from '../../shared/adapters/aws/sns-task-topic';
 import { DynamoWebhookStore } from '../../shared/adapters/aws/dynamo-config-store';
 import { DynamoEventStore } from '../../shared/adapters/aws/dynamo-event-store';
 import { S3PayloadStore } from '../../shared/adapters/aws/s3-payload-store';
@@ -21,6 +24,14 @@ function init(): ProcessDeps & { queueUrl: string } {
     payloads: new S3PayloadStore(s3Client(), resources.buckets.payloads),
     clock: systemClock,
     retentionDays: settings.EVENT_RETENTION_DAYS,
+    runner: {
+      tasks: new DynamoTaskStore(documentClient(), resources.tables.tasks),
+      topic: new SnsTaskTopic(snsClient(), resources.topics.tasks),
+      intents: new DynamoIntentStore(documentClient(), resources.tables.actions),
+      clock: systemClock,
+      retentionDays: settings.EVENT_RETENTION_DAYS,
+      effects: {},
+    },
     queueUrl: resources.queues.events,
     log: (level, message, extra) => console.log(JSON.stringify({ level, message, ...extra })),
   };

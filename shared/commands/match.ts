@@ -1,4 +1,6 @@
 import type { Command } from '../model/webhook';
+import { compileConditions, factsFor, type CompiledConditions } from './evaluate-conditions';
+import type { EventContext } from './event-context';
 
 /** `issues.opened` matches `issues.opened`, `issues.*` and `*`. */
 export function triggerMatches(trigger: string, eventType: string): boolean {
@@ -7,17 +9,74 @@ export function triggerMatches(trigger: string, eventType: string): boolean {
   return false;
 }
 
+/** A command prepared once: its trigger split into a kind and its conditions compiled (regexes included). */
+interface Prepared {
+  command: Command;
+  trigger: string;
+  /** 0: `*`; 1: exact; 2: prefix (`issues.` for `issues.*`). */
+  kind: 0 | 1 | 2;
+  prefix: string;
+  conditions: Command['conditions'];
+  compiled: CompiledConditions | null;
+  priority: number;
+}
+
+const prepared = new WeakMap<Command, Prepared>();
+
+function prepare(c: Command): Prepared {
+  const hit = prepared.get(c);
+  // Rebuilt if the trigger, conditions object or priority was replaced on the same command object.
+  if (hit && hit.trigger === c.trigger && hit.conditions === c.conditions && hit.priority === (c.priority ?? 0)) return hit;
+  const t = c.trigger;
+  const p: Prepared = {
+    command: c,
+    trigger: t,
+    kind: t === '*' ? 0 : t.endsWith('.*') ? 2 : 1,
+    prefix: t.endsWith('.*') ? t.slice(0, -1) : t,
+    conditions: c.conditions,
+    compiled: c.conditions ? compileConditions(c.conditions) : null,
+    priority: c.priority ?? 0,
+  };
+  prepared.set(c, p);
+  return p;
+}
+
+/** The commands of one list in run order, cached by list; checked against the list on every call. */
+const orders = new WeakMap<readonly Command[], { snapshot: Command[]; order: Prepared[] }>();
+
+function runOrder(commands: readonly Command[]): Prepared[] {
+  const hit = orders.get(commands);
+  if (hit && hit.snapshot.length === commands.length) {
+    let same = true;
+    for (let i = 0; i < commands.length && same; i++) same = hit.snapshot[i] === commands[i] && hit.order[i] === prepare(hit.order[i].command);
+    if (same) return hit.order;
+  }
+  const order = commands.map((c, i) => ({ p: prepare(c), i }));
+  order.sort((a, b) => b.p.priority - a.p.priority || a.i - b.i);
+  const entry = { snapshot: [...commands], order: order.map((x) => x.p) };
+  orders.set(commands, entry);
+  return entry.order;
+}
+
 /**
  * Commands that match an event, in the order they run: higher priority first (ties keep the
- * configured order); a matching command with `stop: true` ends the list.
+ * configured order); a command matches when its trigger matches `ctx.event_type` and its
+ * conditions hold (see evaluateConditions); a matching command with `stop: true` ends the list.
+ * Commands are prepared once and cached by object: treat them as immutable (a replaced trigger,
+ * conditions object or priority is noticed; an edit inside a conditions object is not).
  */
-export function matchCommands(commands: Command[], eventType: string): Command[] {
-  const ordered = commands.map((c, i) => ({ c, i })).sort((a, b) => (b.c.priority ?? 0) - (a.c.priority ?? 0) || a.i - b.i);
+export function matchCommands(commands: readonly Command[], ctx: EventContext): Command[] {
   const out: Command[] = [];
-  for (const { c } of ordered) {
-    if (!triggerMatches(c.trigger, eventType)) continue;
-    out.push(c);
-    if (c.stop) break;
+  if (!commands.length) return out;
+  const order = runOrder(commands);
+  const eventType = ctx.event_type;
+  const facts = factsFor(ctx);
+  for (let i = 0; i < order.length; i++) {
+    const p = order[i];
+    if (p.kind === 1 ? p.prefix !== eventType : p.kind === 2 && !eventType.startsWith(p.prefix)) continue;
+    if (p.compiled && !p.compiled.test(facts)) continue;
+    out.push(p.command);
+    if (p.command.stop) break;
   }
   return out;
 }

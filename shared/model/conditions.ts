@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import { checkRegex } from '../commands/safe-regex';
+import { parseTimestamp } from '../commands/timestamp';
 
-/** `{"field":"issue.title","op":"eq|ne|in|contains|regex|exists|gt|lt","value":…}` */
+/**
+ * `{"field":"issue.title","op":"eq|ne|in|contains|regex|exists|gt|lt","value":…}`; semantics in
+ * shared/commands/evaluate-conditions.ts. Regexes are checked here, on save, by the same checker
+ * the matcher uses (shared/commands/safe-regex.ts), so a pattern that could hang it is refused
+ * with the reason at `…value`.
+ */
 export const FieldCondition = z
   .object({
     field: z.string().min(1).max(200),
@@ -9,19 +16,21 @@ export const FieldCondition = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.op === 'in' && !Array.isArray(c.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: '"in" needs an array value' });
+    const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['value'], message });
+    if (c.op !== 'exists' && c.value === undefined) return issue(`"${c.op}" needs a value`);
+    if (c.op === 'in' && !Array.isArray(c.value)) issue('"in" needs an array value');
+    if (c.op === 'exists' && c.value !== undefined && typeof c.value !== 'boolean') issue('"exists" takes true (present, the default) or false (absent)');
+    if ((c.op === 'gt' || c.op === 'lt') && typeof c.value !== 'number' && !(typeof c.value === 'string' && !Number.isNaN(parseTimestamp(c.value))))
+      issue(`"${c.op}" needs a number or an ISO 8601 timestamp such as 2026-01-31T12:00:00Z`);
     if (c.op === 'regex') {
-      if (typeof c.value !== 'string') ctx.addIssue({ code: 'custom', path: ['value'], message: '"regex" needs a string value' });
+      if (typeof c.value !== 'string') issue('"regex" needs a string value');
       else {
-        try {
-          new RegExp(c.value);
-        } catch (e) {
-          ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regular expression: ${(e as Error).message}` });
-        }
+        const r = checkRegex(c.value);
+        if (!r.ok) issue(r.message);
       }
     }
-    if (c.op !== 'exists' && c.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `"${c.op}" needs a value` });
   });
+export type FieldCondition = z.infer<typeof FieldCondition>;
 
 const StringList = z.array(z.string().min(1).max(200)).min(1).max(100);
 
@@ -36,7 +45,8 @@ export const Conditions = z
     platforms: StringList.optional(),
     min_severity: z.enum(['debug', 'info', 'warning', 'error', 'critical']).optional(),
     all: z.array(FieldCondition).max(50).optional(),
-    any: z.array(FieldCondition).max(50).optional(),
+    // An empty `any` could never hold: refuse it rather than store a command that never runs.
+    any: z.array(FieldCondition).min(1, '"any" needs at least one condition').max(50).optional(),
   })
   .strict()
   .meta({ id: 'Conditions' });

@@ -12,6 +12,8 @@ export const ActionResult = z.object({
   status: z.enum(['succeeded', 'failed', 'skipped']),
   task_id: z.string().optional(),
   error: z.string().optional(),
+  result: z.record(z.string(), z.unknown()).optional(),
+  warnings: z.array(z.string()).optional(),
 });
 export type ActionResult = z.infer<typeof ActionResult>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTemplate } from '../commands/template';
 import { Conditions } from './conditions';
 import { IsoTime } from './common';
 
@@ -28,9 +29,16 @@ const CommandFields = {
   forward_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
 };
 
-function refineCommand(c: { action: string; agent?: string; forward_url?: string }, ctx: z.RefinementCtx): void {
+function refineCommand(c: { action: string; agent?: string; forward_url?: string; template?: string }, ctx: z.RefinementCtx): void {
   if (c.action === 'forward' && !c.forward_url) ctx.addIssue({ code: 'custom', path: ['forward_url'], message: 'forward needs forward_url' });
   if (c.action === 'create_task' && !c.agent) ctx.addIssue({ code: 'custom', path: ['agent'], message: 'create_task needs agent' });
+  if (c.template !== undefined) {
+    try {
+      parseTemplate(c.template);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['template'], message: (e as Error).message });
+    }
+  }
 }
 
 /** A command as sent by clients (command_id optional: generated when absent). */

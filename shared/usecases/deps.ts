@@ -1,6 +1,6 @@
 import type { Clock, Ids } from '../clock';
 import type { Principal } from '../model/api-key';
-import type { ApiKeyStore, AuditLog, EventQueue, EventStore, PayloadStore, WebhookStore } from '../ports';
+import type { ApiKeyStore, AuditLog, EventQueue, EventStore, PayloadStore, TaskStore, WebhookStore } from '../ports';
 
 /** Everything the management use cases need; tests pass whatever adapters fit. */
 export interface ManagementDeps {
@@ -10,6 +10,7 @@ export interface ManagementDeps {
   events: EventStore;
   payloads: PayloadStore;
   queue: EventQueue;
+  tasks: TaskStore;
   clock: Clock;
   ids: Ids;
   /** Base URL providers call, for the webhook's `url`. */

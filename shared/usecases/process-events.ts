@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { runActions, type RunnerDeps } from '../actions/runner';
 import type { Clock } from '../clock';
-import { matchCommands } from '../commands/match';
-import type { ActionResult, EventRecord, PayloadRef } from '../model/event';
+import type { EventContext } from '../commands/event-context';
+import { matchCommands, triggerMatches } from '../commands/match';
+import { senderOf } from '../commands/sender';
+import { renderForEvent } from '../commands/template';
+import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
 import type { EventStore, PayloadStore } from '../ports';
@@ -12,6 +17,8 @@ export interface ProcessDeps {
   payloads: PayloadStore;
   clock: Clock;
   retentionDays: number;
+  /** Runs matched commands' actions. */
+  runner: RunnerDeps;
   log?: (level: 'INFO' | 'WARN' | 'ERROR', message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -94,7 +101,7 @@ export async function processEvents(deps: ProcessDeps, records: QueuedRecord[], 
     parsed.map(async (p) => {
       const ref = refOf.get(p) ?? { key: p.msg.body_ref!.key, offset: 0, length: -1 };
       try {
-        await processOne(deps, p, ref);
+        await processOne(deps, p, ref, opts);
       } catch (err) {
         deps.log?.('ERROR', 'event processing failed', { event_id: p.msg.event_id, attempt: p.rec.receiveCount, error: String(err) });
         if (p.rec.receiveCount >= opts.maxReceiveCount) await recordFailure(deps, p, ref, err);
@@ -129,25 +136,54 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
   };
 }
 
-async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef): Promise<void> {
+/** The marker Hookline puts in its own posts; events carrying it never trigger commands (loop guard). */
+export const HOOKLINE_MARKER = '<!-- hookline -->';
+
+async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: ProcessOptions): Promise<void> {
   const record = baseRecord(deps, p, ref);
   const webhook = await deps.loadWebhook(p.msg.webhook_id);
-  const matched = webhook && !p.msg.handshake ? matchCommands(webhook.commands, p.msg.event_type) : [];
-  const actions: ActionResult[] = matched.map((c) => ({
-    command_id: c.command_id,
-    action: c.action,
-    status: 'skipped',
-    error: 'action execution is not enabled in this release',
-  }));
-  const stored = await deps.events.putIfAbsent({
+  // Cheap pre-check on triggers alone: most events match nothing and need no payload decoding.
+  const candidates = webhook && !p.msg.handshake && webhook.commands.some((c) => triggerMatches(c.trigger, p.msg.event_type));
+  const ignore = async (error?: string) => {
+    const stored = await deps.events.putIfAbsent({ ...record, status: 'ignored', processed_at: deps.clock.now().toISOString(), ...(error ? { error } : {}) });
+    if (!stored) deps.log?.('INFO', 'duplicate delivery ignored', { event_id: p.msg.event_id });
+  };
+  if (!candidates) return ignore(webhook ? undefined : 'webhook was deleted before the event was processed');
+
+  const raw = gunzipSync(p.gz ?? (await deps.payloads.getObject(p.msg.body_ref!.key))).toString('utf8');
+  const payload = decodePayload(Buffer.from(raw), p.msg.content_type);
+  const ctx: EventContext = { payload, event_type: p.msg.event_type, provider: p.msg.provider, webhook_id: p.msg.webhook_id };
+  ctx.sender = senderOf(ctx.provider, payload);
+  // Loop guard: Hookline's own posts (its marker, or the bot account it posts as) never trigger commands.
+  if (raw.includes(HOOKLINE_MARKER)) return ignore("loop guard: the event carries Hookline's own marker");
+  if (webhook.reply?.bot_user && ctx.sender === webhook.reply.bot_user) return ignore(`loop guard: sent by the bot account ${webhook.reply.bot_user}`);
+  const matched = matchCommands(webhook.commands, ctx);
+  if (!matched.length) return ignore();
+
+  // Record the event before any side effect; a redelivery that finds it finished stops here.
+  const fresh = await deps.events.putIfAbsent({ ...record, status: 'received', matched_commands: matched.map((c) => c.command_id) });
+  if (!fresh) {
+    const existing = await deps.events.get(p.msg.event_id);
+    if (existing && existing.status !== 'received') {
+      deps.log?.('INFO', 'duplicate delivery ignored', { event_id: p.msg.event_id });
+      return;
+    }
+  }
+  const event = { event_id: p.msg.event_id, webhook_id: p.msg.webhook_id, provider: p.msg.provider, event_type: p.msg.event_type, delivery_id: p.msg.delivery_id, received_at: p.msg.received_at };
+  const contexts = matched.map((command) => {
+    const r = command.template ? renderForEvent(command.template, ctx) : { text: '', missing: [] };
+    return { event, payload, webhook, command, text: r.text, missing: r.missing, sender: ctx.sender };
+  });
+  const actions = await runActions(deps.runner, contexts, p.rec.receiveCount >= opts.maxReceiveCount);
+  const failed = actions.find((a) => a.status === 'failed');
+  await deps.events.put({
     ...record,
-    status: matched.length ? 'processed' : 'ignored',
+    status: failed ? 'failed' : 'processed',
     processed_at: deps.clock.now().toISOString(),
     matched_commands: matched.map((c) => c.command_id),
     actions,
-    ...(webhook ? {} : { error: 'webhook was deleted before the event was processed' }),
+    ...(failed ? { error: `${failed.action} (${failed.command_id}) failed: ${failed.error}` } : {}),
   });
-  if (!stored) deps.log?.('INFO', 'duplicate delivery ignored', { event_id: p.msg.event_id });
 }
 
 async function recordFailure(deps: ProcessDeps, p: Parsed, ref: PayloadRef, err: unknown): Promise<void> {

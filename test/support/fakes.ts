@@ -51,3 +51,54 @@ export class MemoryPayloadStore implements PayloadStore {
     return this.objects.get(key)!;
   }
 }
+
+import type { ActionIntent, IntentStore, TaskStore, TaskTopic } from '../../shared/ports';
+import type { TaskRecord } from '../../shared/model/task';
+
+/** In-memory TaskStore. */
+export class MemoryTaskStore implements TaskStore {
+  readonly items = new Map<string, TaskRecord>();
+  async createIfAbsent(t: TaskRecord): Promise<boolean> {
+    if (this.items.has(t.task_id)) return false;
+    this.items.set(t.task_id, structuredClone(t));
+    return true;
+  }
+  async get(id: string): Promise<TaskRecord | null> {
+    return this.items.get(id) ?? null;
+  }
+  async markPublished(id: string, at: string): Promise<void> {
+    const t = this.items.get(id);
+    if (t) t.published_at = at;
+  }
+  async replace(t: TaskRecord): Promise<void> {
+    this.items.set(t.task_id, structuredClone(t));
+  }
+  async list(): Promise<Page<TaskRecord>> {
+    return { items: [...this.items.values()], next_cursor: null };
+  }
+}
+
+/** In-memory IntentStore with the conditional claim semantics of the DynamoDB one. */
+export class MemoryIntentStore implements IntentStore {
+  readonly items = new Map<string, ActionIntent>();
+  async get(id: string): Promise<ActionIntent | null> {
+    return this.items.get(id) ?? null;
+  }
+  async claim(intent: ActionIntent, previousAttempts: number | null): Promise<boolean> {
+    const cur = this.items.get(intent.action_id);
+    if (previousAttempts === null ? cur : !cur || cur.status !== 'retry' || cur.attempts !== previousAttempts) return false;
+    this.items.set(intent.action_id, structuredClone(intent));
+    return true;
+  }
+  async finish(intent: ActionIntent): Promise<void> {
+    this.items.set(intent.action_id, structuredClone(intent));
+  }
+}
+
+/** Records what would be published to the tasks topic. */
+export class MemoryTopic implements TaskTopic {
+  readonly published: { agent: string; message: any }[] = [];
+  async publish(agent: string, message: unknown): Promise<void> {
+    this.published.push({ agent, message });
+  }
+}

@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { QueuedEvent } from '../../shared/model/queued-event';
 import type { WebhookRecord } from '../../shared/model/webhook';
 import { processEvents, type ProcessDeps } from '../../shared/usecases/process-events';
-import { MemoryEventStore, MemoryPayloadStore } from '../support/fakes';
+import { MemoryEventStore, MemoryIntentStore, MemoryPayloadStore, MemoryTaskStore, MemoryTopic } from '../support/fakes';
 
 const webhook = {
   webhook_id: 'gh',
@@ -26,13 +26,15 @@ function message(id: string, eventType = 'issues.opened', body = `{"n":"${id} �
   return { messageId: `m-${id}`, body: JSON.stringify(q), receiveCount: 1 };
 }
 
-function deps(): ProcessDeps & { events: MemoryEventStore; payloads: MemoryPayloadStore } {
+function deps(): ProcessDeps & { events: MemoryEventStore; payloads: MemoryPayloadStore; runner: { tasks: MemoryTaskStore; topic: MemoryTopic } } {
+  const clock = { now: () => new Date('2026-11-23T12:00:01Z') };
   return {
     loadWebhook: async (id) => (id === 'gh' ? webhook : null),
     events: new MemoryEventStore(),
     payloads: new MemoryPayloadStore(),
-    clock: { now: () => new Date('2026-11-23T12:00:01Z') },
+    clock,
     retentionDays: 30,
+    runner: { tasks: new MemoryTaskStore(), topic: new MemoryTopic(), intents: new MemoryIntentStore(), clock, retentionDays: 30, effects: {} },
   };
 }
 
@@ -44,17 +46,33 @@ describe('processEvents', () => {
     expect(d.payloads.puts).toBe(1);
     const a = d.events.items.get('evt_a')!;
     expect(a).toMatchObject({ status: 'processed', matched_commands: ['cmd_task'], expires_at: Date.parse('2026-11-23T12:00:00Z') / 1000 + 30 * 86400 });
+    expect(a.actions).toEqual([{ command_id: 'cmd_task', action: 'create_task', status: 'succeeded', task_id: expect.stringMatching(/^task_/) }]);
+    expect(d.runner.tasks.items.size).toBe(2);
+    expect(d.runner.topic.published.map((x) => x.agent)).toEqual(['planning', 'planning']);
     expect(d.events.items.get('evt_b')!.status).toBe('ignored');
     expect(gunzipSync(await d.payloads.getRange(d.events.items.get('evt_c')!.payload_ref)).toString()).toBe('{"n":"c ✓ 🚀"}');
     expect(Buffer.byteLength(JSON.stringify(a))).toBeLessThan(1024);
   });
 
-  it('processes a redelivered message once', async () => {
+  it('processes a redelivered message once: no second task, no second notification', async () => {
     const d = deps();
     await processEvents(d, [message('a')], { maxReceiveCount: 5 });
     const first = structuredClone(d.events.items.get('evt_a'));
     expect(await processEvents(d, [{ ...message('a'), messageId: 'm-again', receiveCount: 2 }], { maxReceiveCount: 5 })).toEqual([]);
     expect(d.events.items.get('evt_a')).toEqual(first);
+    expect(d.runner.tasks.items.size).toBe(1);
+    expect(d.runner.topic.published).toHaveLength(1);
+  });
+
+  it('finishes an event whose earlier attempt stopped after recording it, without repeating done work', async () => {
+    const d = deps();
+    // An earlier attempt stored the event as received, created the task and died before the end.
+    await processEvents(d, [message('a')], { maxReceiveCount: 5 });
+    const rec = d.events.items.get('evt_a')!;
+    d.events.items.set('evt_a', { ...rec, status: 'received', actions: [] });
+    await processEvents(d, [{ ...message('a'), receiveCount: 2 }], { maxReceiveCount: 5 });
+    expect(d.events.items.get('evt_a')!.status).toBe('processed');
+    expect(d.runner.tasks.items.size).toBe(1);
   });
 
   it('reports only the failing record and records it as failed on the last attempt', async () => {

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock';
+import { HooklineError } from '../errors';
+import type { ActionResult } from '../model/event';
+import type { TaskRecord } from '../model/task';
+import type { Command, WebhookRecord } from '../model/webhook';
+import type { ActionIntent, IntentStore, TaskStore, TaskTopic } from '../ports';
+
+/** The event a command runs for. */
+export interface ActionEvent {
+  event_id: string;
+  webhook_id: string;
+  provider: string;
+  event_type: string;
+  delivery_id: string | null;
+  received_at: string;
+}
+
+export interface ActionContext {
+  event: ActionEvent;
+  payload: unknown;
+  webhook: WebhookRecord;
+  command: Command;
+  /** The command's template rendered against the payload (empty when it has none). */
+  text: string;
+  /** Template variables that resolved to nothing. */
+  missing: string[];
+  sender?: string;
+  thread?: string;
+}
+
+/** A side effect that touches the outside world (comment, ask, respond, forward). */
+export type SideEffect = (ctx: ActionContext) => Promise<Record<string, unknown>>;
+
+export interface RunnerDeps {
+  tasks: TaskStore;
+  topic: TaskTopic;
+  intents: IntentStore;
+  clock: Clock;
+  retentionDays: number;
+  /** Side effects by action name; `create_task` is built in. */
+  effects: Partial<Record<Command['action'], SideEffect>>;
+}
+
+/** Thrown when an action failed in a way that is safe to try again later (SQS redelivers the event). */
+export class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+  constructor(message: string, readonly retryAfterSeconds?: number) {
+    super(message);
+  }
+}
+
+/** Stable id of the side effect of one command on one event. */
+export function actionId(prefix: string, eventId: string, commandId: string): string {
+  return `${prefix}_${createHash('sha256').update(`${eventId}\n${commandId}`).digest('hex').slice(0, 26)}`;
+}
+
+/**
+ * create_task: the task id derives from (event, command) and the write is conditional, so a
+ * redelivery finds the task instead of making another. The topic notification is sent until the
+ * task is marked published: at least once, always for the same task_id, which agents dedup on.
+ */
+async function createTask(deps: RunnerDeps, ctx: ActionContext): Promise<ActionResult> {
+  const now = deps.clock.now().toISOString();
+  const task: TaskRecord = {
+    task_id: actionId('task', ctx.event.event_id, ctx.command.command_id),
+    agent: ctx.command.agent ?? 'default',
+    status: 'pending',
+    prompt: ctx.text,
+    webhook_id: ctx.event.webhook_id,
+    event_id: ctx.event.event_id,
+    command_id: ctx.command.command_id,
+    source: {
+      provider: ctx.event.provider,
+      event_type: ctx.event.event_type,
+      delivery_id: ctx.event.delivery_id,
+      ...(ctx.thread ? { thread: ctx.thread } : {}),
+      ...(ctx.sender ? { sender: ctx.sender } : {}),
+    },
+    created_at: now,
+    updated_at: now,
+    result: null,
+    created_key: `${now}#${actionId('task', ctx.event.event_id, ctx.command.command_id)}`,
+    kind: 'task',
+    version: 1,
+  };
+  const created = await deps.tasks.createIfAbsent(task);
+  const stored = created ? task : ((await deps.tasks.get(task.task_id)) ?? task);
+  if (!stored.published_at) {
+    await deps.topic.publish(stored.agent, { type: 'task.created', task: publicTask(stored) });
+    await deps.tasks.markPublished(stored.task_id, deps.clock.now().toISOString());
+  }
+  return { command_id: ctx.command.command_id, action: 'create_task', status: 'succeeded', task_id: stored.task_id, ...(ctx.missing.length ? { warnings: missingWarning(ctx.missing) } : {}) } as ActionResult;
+}
+
+function missingWarning(missing: string[]): string[] {
+  return missing.map((m) => `template variable "${m}" rendered empty`);
+}
+
+/** A task as the API and the topic show it. */
+export function publicTask(t: TaskRecord): Omit<TaskRecord, 'created_key' | 'kind' | 'published_at'> {
+  const { created_key: _k, kind: _kind, published_at: _p, ...rest } = t;
+  return rest;
+}
+
+/**
+ * Runs one side effect at most once per (event, command): the intent is claimed with a
+ * conditional write before the provider is called and finished after. A redelivery finds it:
+ * `succeeded`/`failed` are reported again without calling anything; `started` means an earlier
+ * attempt stopped between the call and the record, so the outcome is unknown and the call is not
+ * repeated (the remaining window, see README); `retry` (a definite, retryable refusal such as
+ * 429/5xx) is claimed again.
+ */
+async function runOnce(deps: RunnerDeps, ctx: ActionContext, effect: SideEffect, lastAttempt: boolean): Promise<ActionResult> {
+  const id = actionId('act', ctx.event.event_id, ctx.command.command_id);
+  const base = { command_id: ctx.command.command_id, action: ctx.command.action };
+  const expires = Math.floor(deps.clock.now().getTime() / 1000) + deps.retentionDays * 86_400;
+  const existing = await deps.intents.get(id);
+  if (existing?.status === 'succeeded') return { ...base, status: 'succeeded', ...(existing.result ? { result: existing.result } : {}) } as ActionResult;
+  if (existing?.status === 'failed') return { ...base, status: 'failed', error: existing.error };
+  if (existing?.status === 'started') {
+    const error = 'outcome unknown: an earlier attempt stopped after calling the provider; not repeated, to avoid a duplicate';
+    await deps.intents.finish({ ...existing, status: 'failed', error, updated_at: deps.clock.now().toISOString() });
+    return { ...base, status: 'failed', error };
+  }
+  const attempts = (existing?.attempts ?? 0) + 1;
+  const intent: ActionIntent = {
+    action_id: id,
+    event_id: ctx.event.event_id,
+    command_id: ctx.command.command_id,
+    action: ctx.command.action,
+    status: 'started',
+    attempts,
+    updated_at: deps.clock.now().toISOString(),
+    expires_at: expires,
+  };
+  if (!(await deps.intents.claim(intent, existing ? existing.attempts : null))) {
+    throw new RetryLater(`action ${id} is being run by another attempt`);
+  }
+  try {
+    const result = await effect(ctx);
+    await deps.intents.finish({ ...intent, status: 'succeeded', result, updated_at: deps.clock.now().toISOString() });
+    return { ...base, status: 'succeeded', result, ...(ctx.missing.length ? { warnings: missingWarning(ctx.missing) } : {}) } as ActionResult;
+  } catch (err) {
+    const e = err as HooklineError & { ambiguous?: boolean; retryAfterSeconds?: number };
+    const message = String(e?.message ?? err).slice(0, 500);
+    if (e instanceof HooklineError && e.retryable && !e.ambiguous && !lastAttempt) {
+      await deps.intents.finish({ ...intent, status: 'retry', error: message, updated_at: deps.clock.now().toISOString() });
+      throw new RetryLater(message, e.retryAfterSeconds);
+    }
+    await deps.intents.finish({ ...intent, status: 'failed', error: message, updated_at: deps.clock.now().toISOString() });
+    return { ...base, status: 'failed', error: message };
+  }
+}
+
+/** Runs the matched commands in order; throws RetryLater when the event should be redelivered. */
+export async function runActions(deps: RunnerDeps, contexts: ActionContext[], lastAttempt: boolean): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  for (const ctx of contexts) {
+    if (ctx.command.action === 'create_task') {
+      results.push(await createTask(deps, ctx));
+      continue;
+    }
+    const effect = deps.effects[ctx.command.action];
+    if (!effect) {
+      results.push({ command_id: ctx.command.command_id, action: ctx.command.action, status: 'skipped', error: `the ${ctx.command.action} action is not available` });
+      continue;
+    }
+    results.push(await runOnce(deps, ctx, effect, lastAttempt));
+  }
+  return results;
+}

@@ -1,0 +1,195 @@
+import Mustache from 'mustache';
+import { child, CONTEXT_VARS, MISSING, type EventContext } from './event-context';
+import { senderOf } from './sender';
+
+/**
+ * Command templates: mustache syntax (`{{issue.title}}`, sections `{{#issue.labels}}{{name}} {{/issue.labels}}`,
+ * inverted sections `{{^issue.assignee}}unassigned{{/issue.assignee}}`, comments), parsed by the
+ * `mustache` package and rendered here so that:
+ * - nothing is HTML-escaped: the text goes to agents and APIs, not into HTML (`<b>&"x"` stays as is);
+ * - names resolve to own properties only (`{{constructor}}` is nothing), and nothing is called;
+ * - objects and arrays render as JSON, numbers and booleans as text;
+ * - every variable that resolved to nothing (absent or null) is reported in `missing`;
+ * - partials (`{{> name}}`) are refused: there is nothing to include.
+ * Names are looked up like mustache: inside sections first, then `event_type`, `provider`,
+ * `webhook_id` and `sender` (the event's context), then the payload; `sender.login` still reaches
+ * GitHub's `sender` object because the context's `sender` is a string without `login`, and a
+ * dotted name that stops short in one layer is looked up in the next.
+ */
+export interface Rendered {
+  text: string;
+  /** Variables that rendered empty because they were absent or null, in template order, once each. */
+  missing: string[];
+  /** Set when the output reached {@link MAX_RENDERED_CHARS} or the step budget and was cut. */
+  truncated?: boolean;
+}
+
+/** Rendered text is cut at this length (DynamoDB items and SQS messages are limited to 400 KB and 256 KB). */
+export const MAX_RENDERED_CHARS = 100_000;
+/** Sections over large arrays nested in each other could otherwise render for a very long time. */
+const MAX_STEPS = 200_000;
+const TAGS: [string, string] = ['{{', '}}'];
+const CACHE_LIMIT = 1000;
+
+/** A template that failed to parse, with a message that names the place. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+}
+
+type Token = [string, string, number, number, Token[]?, number?];
+
+// A private writer: its cache is off (ours below is bounded) and the global `Mustache.tags`,
+// `escape` and `templateCache` other code may set stay untouched.
+const writer = new Mustache.Writer();
+(writer as unknown as { templateCache: undefined }).templateCache = undefined;
+const parsed = new Map<string, Token[]>();
+
+/** Parses a template (cached), or throws a {@link TemplateError} naming the line and column. */
+export function parseTemplate(template: string): Token[] {
+  const hit = parsed.get(template);
+  if (hit) return hit;
+  let tokens: Token[];
+  try {
+    tokens = writer.parse(template, TAGS) as Token[];
+  } catch (e) {
+    throw new TemplateError(describeParseError(template, (e as Error).message));
+  }
+  const partial = findPartial(tokens);
+  if (partial) throw new TemplateError(`partials such as {{> ${partial[1]}}} are not supported (${where(template, partial[2])})`);
+  if (parsed.size >= CACHE_LIMIT) parsed.delete(parsed.keys().next().value!);
+  parsed.set(template, tokens);
+  return tokens;
+}
+
+/**
+ * Renders a template. Names resolve in `view` first, then in `payload`: pass the event's
+ * {@link contextVars} as the view and its payload as `payload`, so `{{provider}}` is Hookline's
+ * and `{{issue.title}}` the payload's without copying the payload. A flat view (payload fields and
+ * context variables spread into one object) also works.
+ */
+export function renderTemplate(template: string, view: Record<string, unknown>, payload?: unknown): Rendered {
+  const tokens = parseTemplate(template);
+  const state: State = { out: '', missing: [], steps: 0, truncated: false };
+  render(tokens, payload === undefined ? [view] : [payload, view], state);
+  const result: Rendered = { text: state.out, missing: state.missing };
+  if (state.truncated) {
+    result.text = state.out.slice(0, MAX_RENDERED_CHARS);
+    result.truncated = true;
+  }
+  return result;
+}
+
+/** The context variables templates see: `event_type`, `provider`, `webhook_id` and `sender` (when known). */
+export function contextVars(ctx: EventContext): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const name of CONTEXT_VARS) {
+    const v = name === 'sender' ? (ctx.sender ?? senderOf(ctx.provider, ctx.payload)) : ctx[name];
+    if (v !== undefined) vars[name] = v;
+  }
+  return vars;
+}
+
+/** `renderTemplate(template, contextVars(ctx), ctx.payload)`. */
+export function renderForEvent(template: string, ctx: EventContext): Rendered {
+  return renderTemplate(template, contextVars(ctx), ctx.payload);
+}
+
+interface State {
+  out: string;
+  missing: string[];
+  steps: number;
+  truncated: boolean;
+}
+
+function render(tokens: Token[], stack: unknown[], s: State): void {
+  for (const t of tokens) {
+    if (s.truncated) return;
+    if (++s.steps > MAX_STEPS || s.out.length > MAX_RENDERED_CHARS) {
+      s.truncated = true;
+      return;
+    }
+    switch (t[0]) {
+      case 'text':
+        s.out += t[1];
+        break;
+      case 'name':
+      case '&': {
+        const v = lookup(stack, t[1]);
+        if (v === MISSING || v === null || v === undefined) {
+          if (!s.missing.includes(t[1])) s.missing.push(t[1]);
+        } else s.out += typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+        break;
+      }
+      case '#': {
+        const v = lookup(stack, t[1]);
+        if (v === MISSING || !v) break;
+        if (Array.isArray(v)) {
+          for (const item of v) {
+            stack.push(item);
+            render(t[4]!, stack, s);
+            stack.pop();
+          }
+        } else if (typeof v === 'object' || typeof v === 'string' || typeof v === 'number') {
+          stack.push(v);
+          render(t[4]!, stack, s);
+          stack.pop();
+        } else render(t[4]!, stack, s);
+        break;
+      }
+      case '^': {
+        const v = lookup(stack, t[1]);
+        if (v === MISSING || !v || (Array.isArray(v) && v.length === 0)) render(t[4]!, stack, s);
+        break;
+      }
+      // '!' comments and '=' delimiter changes render nothing; '>' partials are refused on parse.
+    }
+  }
+}
+
+/** Mustache's lookup with own properties only: innermost context first, a dotted name must reach its last part. */
+function lookup(stack: unknown[], name: string): unknown {
+  if (name === '.') return stack[stack.length - 1];
+  const parts = name.indexOf('.') > 0 ? name.split('.') : null;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    let v = stack[i];
+    if (parts) {
+      for (let k = 0; k < parts.length && v !== MISSING; k++) v = child(v, parts[k]);
+    } else v = child(v, name);
+    if (v !== MISSING) return v;
+  }
+  return MISSING;
+}
+
+function findPartial(tokens: Token[]): Token | null {
+  for (const t of tokens) {
+    if (t[0] === '>') return t;
+    if ((t[0] === '#' || t[0] === '^') && t[4]) {
+      const inner = findPartial(t[4]);
+      if (inner) return inner;
+    }
+  }
+  return null;
+}
+
+/** `line 2, column 5` of a character offset. */
+function where(template: string, offset: number): string {
+  const before = template.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+function describeParseError(template: string, message: string): string {
+  const m = /^(.*?) at (\d+)$/.exec(message);
+  if (!m) return `invalid template: ${message}`;
+  const [, what, at] = m;
+  const offset = Number(at);
+  const section = /^(Unclosed|Unopened) section "(.*)"$/.exec(what);
+  if (what === 'Unclosed tag') {
+    const open = template.lastIndexOf('{{', offset);
+    return `invalid template: a tag is not closed with }} (${where(template, open >= 0 ? open : offset)})`;
+  }
+  if (section?.[1] === 'Unclosed')
+    return `invalid template: section {{#${section[2]}}} is not closed with {{/${section[2]}}} (${where(template, offset)})`;
+  if (section?.[1] === 'Unopened') return `invalid template: {{/${section[2]}}} closes a section that is not open (${where(template, offset)})`;
+  return `invalid template: ${what} (${where(template, offset)})`;
+}

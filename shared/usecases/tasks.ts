@@ -1,0 +1,34 @@
+import { NotFoundError, VersionMismatchError } from '../errors';
+import type { TaskRecord, TaskStatus } from '../model/task';
+import type { Page, TaskStore } from '../ports';
+import { publicTask } from '../actions/runner';
+import type { Clock } from '../clock';
+
+type Deps = { tasks: TaskStore; clock: Clock };
+
+/** Tasks, newest first, by agent and/or status. */
+export async function listTasks(deps: Deps, q: { agent?: string; status?: TaskStatus; limit: number; cursor?: string }): Promise<Page<ReturnType<typeof publicTask>>> {
+  const page = await deps.tasks.list(q);
+  return { items: page.items.map(publicTask), next_cursor: page.next_cursor };
+}
+
+export async function getTask(deps: Deps, id: string): Promise<TaskRecord> {
+  const t = await deps.tasks.get(id);
+  if (!t) throw new NotFoundError('Task', id);
+  return t;
+}
+
+/** `PATCH /api/tasks/{id}`: status and/or result, with optimistic concurrency (If-Match optional). */
+export async function patchTask(deps: Deps, id: string, patch: { status?: TaskStatus; result?: unknown }, ifMatch?: number): Promise<TaskRecord> {
+  const t = await getTask(deps, id);
+  if (ifMatch !== undefined && ifMatch !== t.version) throw new VersionMismatchError(ifMatch, t.version);
+  const next: TaskRecord = {
+    ...t,
+    ...(patch.status ? { status: patch.status } : {}),
+    ...(patch.result !== undefined ? { result: patch.result } : {}),
+    updated_at: deps.clock.now().toISOString(),
+    version: t.version + 1,
+  };
+  await deps.tasks.replace(next, t.version);
+  return next;
+}
