@@ -57,9 +57,11 @@ export class DynamoTaskStore implements TaskStore {
           new QueryCommand({
             TableName: this.table,
             IndexName: byAgent ? 'by_agent' : 'by_time',
-            KeyConditionExpression: byAgent ? 'agent = :p' : 'kind = :p',
+            // agent and status are DynamoDB reserved words.
+            KeyConditionExpression: '#p = :p',
             ExpressionAttributeValues: { ':p': byAgent ? q.agent : 'task', ...(q.status ? { ':s': q.status } : {}) },
-            ...(q.status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
+            ExpressionAttributeNames: { '#p': byAgent ? 'agent' : 'kind', ...(q.status ? { '#s': 'status' } : {}) },
+            ...(q.status ? { FilterExpression: '#s = :s' } : {}),
             ScanIndexForward: false,
             Limit: q.limit - items.length,
             ExclusiveStartKey: start,
