@@ -4,6 +4,7 @@ import type { AuditEntry } from './model/audit';
 import type { EventRecord, EventStatus, PayloadRef } from './model/event';
 import type { QueuedEvent } from './model/queued-event';
 import type { TaskRecord, TaskStatus } from './model/task';
+import type { QuestionRecord, QuestionStatus } from './model/question';
 import type { WebhookRecord } from './model/webhook';
 
 export interface Page<T> {
@@ -90,4 +91,14 @@ export interface IntentStore {
 /** Publishes to the tasks topic with message attribute `agent`. */
 export interface TaskTopic {
   publish(agent: string, message: unknown): Promise<void>;
+}
+
+export interface QuestionStore {
+  putIfAbsent(q: QuestionRecord): Promise<boolean>;
+  get(id: string): Promise<QuestionRecord | null>;
+  /** The newest open question of a thread (`${webhook_id}#${thread key}`), if any. */
+  openForThread(threadKey: string): Promise<QuestionRecord | null>;
+  /** Marks an open question answered; null when it was not open any more. */
+  answer(id: string, answer: { answer: string; answer_event_id: string; answered_at: string }): Promise<QuestionRecord | null>;
+  list(q: { webhook_id?: string; status?: QuestionStatus; limit: number; cursor?: string }): Promise<Page<QuestionRecord>>;
 }

@@ -78,6 +78,16 @@ export const tables = {
       { name: 'by_time', partitionKey: 'kind', sortKey: 'created_key' },
     ],
   },
+  /** Questions from `ask`, open until the next human event on the same thread answers them. */
+  questions: {
+    env: 'QUESTIONS_TABLE',
+    partitionKey: 'question_id',
+    indexes: [
+      { name: 'by_thread', partitionKey: 'thread_key', sortKey: 'asked_key' },
+      { name: 'by_webhook', partitionKey: 'webhook_id', sortKey: 'asked_key' },
+      { name: 'by_time', partitionKey: 'kind', sortKey: 'asked_key' },
+    ],
+  },
   /**
    * One item per (event, command) side effect: the intent is written before the provider is
    * called, so a redelivered event never repeats a comment, question or forward.
@@ -132,7 +142,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Management API (/api/*)',
     memoryMb: 512,
     timeoutSeconds: 29,
-    tables: { config: 'readwrite', events: 'read', tasks: 'readwrite' },
+    tables: { config: 'readwrite', events: 'read', tasks: 'readwrite', questions: 'read' },
     queues: { events: ['send'] },
     buckets: { config: 'readwrite', payloads: 'read' },
   },
@@ -157,7 +167,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Event consumer: store the event, match commands, run actions',
     memoryMb: 1024,
     timeoutSeconds: 30,
-    tables: { config: 'read', events: 'readwrite', tasks: 'readwrite', actions: 'readwrite' },
+    tables: { config: 'read', events: 'readwrite', tasks: 'readwrite', actions: 'readwrite', questions: 'readwrite' },
     queues: { events: ['consume'] },
     topics: ['tasks'],
     buckets: { payloads: 'readwrite' },

@@ -2,6 +2,9 @@ import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { documentClient, s3Client, snsClient, sqsClient } from '../../shared/adapters/aws/clients';
 import { DynamoIntentStore } from '../../shared/adapters/aws/dynamo-intent-store';
+import { DynamoQuestionStore } from '../../shared/adapters/aws/dynamo-question-store';
+import { makeEffects } from '../../shared/actions/effects';
+import { guardedFetchFn } from '../../shared/delivery/fetch-adapter';
 import { DynamoTaskStore } from '../../shared/adapters/aws/dynamo-task-store';
 import { SnsTaskTopic } from '../../shared/adapters/aws/sns-task-topic';
 import { DynamoWebhookStore } from '../../shared/adapters/aws/dynamo-config-store';
@@ -18,19 +21,22 @@ let deps: (ProcessDeps & { queueUrl: string }) | undefined;
 function init(): ProcessDeps & { queueUrl: string } {
   const { resources, settings } = loadEnv('consumer');
   const store = new DynamoWebhookStore(documentClient(), resources.tables.config);
+  const questions = new DynamoQuestionStore(documentClient(), resources.tables.questions);
+  const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
   return {
     loadWebhook: cachedLoader((id) => store.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock),
     events: new DynamoEventStore(documentClient(), resources.tables.events),
     payloads: new S3PayloadStore(s3Client(), resources.buckets.payloads),
     clock: systemClock,
     retentionDays: settings.EVENT_RETENTION_DAYS,
+    questions,
     runner: {
       tasks: new DynamoTaskStore(documentClient(), resources.tables.tasks),
       topic: new SnsTaskTopic(snsClient(), resources.topics.tasks),
       intents: new DynamoIntentStore(documentClient(), resources.tables.actions),
       clock: systemClock,
       retentionDays: settings.EVENT_RETENTION_DAYS,
-      effects: {},
+      effects: makeEffects({ questions, clock: systemClock, fetch: guardedFetchFn(allowPrivate), allowPrivateTargets: allowPrivate }),
     },
     queueUrl: resources.queues.events,
     log: (level, message, extra) => console.log(JSON.stringify({ level, message, ...extra })),

@@ -4,12 +4,15 @@ import { runActions, type RunnerDeps } from '../actions/runner';
 import type { Clock } from '../clock';
 import type { EventContext } from '../commands/event-context';
 import { matchCommands, triggerMatches } from '../commands/match';
+import { PayloadFacts } from '../commands/payload-facts';
+import { carriesMarker, threadOf } from '../actions/reply';
+import { publicQuestion } from './questions';
 import { senderOf } from '../commands/sender';
 import { renderForEvent } from '../commands/template';
 import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
-import type { EventStore, PayloadStore } from '../ports';
+import type { EventStore, PayloadStore, QuestionStore } from '../ports';
 
 export interface ProcessDeps {
   loadWebhook(id: string): Promise<WebhookRecord | null>;
@@ -19,6 +22,8 @@ export interface ProcessDeps {
   retentionDays: number;
   /** Runs matched commands' actions. */
   runner: RunnerDeps;
+  /** Open questions, answered by the next human event on their thread. */
+  questions: QuestionStore;
   log?: (level: 'INFO' | 'WARN' | 'ERROR', message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -136,28 +141,53 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
   };
 }
 
-/** The marker Hookline puts in its own posts; events carrying it never trigger commands (loop guard). */
-export const HOOKLINE_MARKER = '<!-- hookline -->';
+/**
+ * Links a human event on a thread with an open question to that question: marks it answered
+ * (conditionally, so a redelivery answers nothing twice) and tells the asking agent on the tasks topic.
+ */
+async function answerQuestion(deps: ProcessDeps, p: Parsed, ctx: EventContext): Promise<string | undefined> {
+  const thread = threadOf(ctx.provider, ctx.payload);
+  if (!thread) return undefined;
+  const open = await deps.questions.openForThread(`${p.msg.webhook_id}#${thread.key}`);
+  if (!open || open.event_id === p.msg.event_id) return undefined;
+  if (open.answer_event_id === p.msg.event_id) return open.question_id;
+  const answer = new PayloadFacts(ctx).body ?? '';
+  const q = await deps.questions.answer(open.question_id, { answer, answer_event_id: p.msg.event_id, answered_at: deps.clock.now().toISOString() });
+  if (!q) {
+    // Already answered: by this event on an earlier attempt, or by another one.
+    const now = await deps.questions.get(open.question_id);
+    return now?.answer_event_id === p.msg.event_id ? now.question_id : undefined;
+  }
+  await deps.runner.topic.publish(q.agent, { type: 'question.answered', question: publicQuestion(q) });
+  return q.question_id;
+}
 
 async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: ProcessOptions): Promise<void> {
   const record = baseRecord(deps, p, ref);
   const webhook = await deps.loadWebhook(p.msg.webhook_id);
-  // Cheap pre-check on triggers alone: most events match nothing and need no payload decoding.
+  // Cheap pre-check: most events match no trigger and, on webhooks that cannot ask (no `reply`),
+  // answer no question either, so they need no payload decoding.
   const candidates = webhook && !p.msg.handshake && webhook.commands.some((c) => triggerMatches(c.trigger, p.msg.event_type));
-  const ignore = async (error?: string) => {
-    const stored = await deps.events.putIfAbsent({ ...record, status: 'ignored', processed_at: deps.clock.now().toISOString(), ...(error ? { error } : {}) });
+  const mayAnswer = Boolean(webhook?.reply) && !p.msg.handshake;
+  const ignore = async (extra: Partial<EventRecord> = {}) => {
+    const stored = await deps.events.putIfAbsent({ ...record, status: 'ignored', processed_at: deps.clock.now().toISOString(), ...extra });
     if (!stored) deps.log?.('INFO', 'duplicate delivery ignored', { event_id: p.msg.event_id });
   };
-  if (!candidates) return ignore(webhook ? undefined : 'webhook was deleted before the event was processed');
+  if (!webhook) return ignore({ error: 'webhook was deleted before the event was processed' });
+  if (!candidates && !mayAnswer) return ignore();
 
   const raw = gunzipSync(p.gz ?? (await deps.payloads.getObject(p.msg.body_ref!.key))).toString('utf8');
   const payload = decodePayload(Buffer.from(raw), p.msg.content_type);
   const ctx: EventContext = { payload, event_type: p.msg.event_type, provider: p.msg.provider, webhook_id: p.msg.webhook_id };
   ctx.sender = senderOf(ctx.provider, payload);
-  // Loop guard: Hookline's own posts (its marker, or the bot account it posts as) never trigger commands.
-  if (raw.includes(HOOKLINE_MARKER)) return ignore("loop guard: the event carries Hookline's own marker");
-  if (webhook.reply?.bot_user && ctx.sender === webhook.reply.bot_user) return ignore(`loop guard: sent by the bot account ${webhook.reply.bot_user}`);
-  const matched = matchCommands(webhook.commands, ctx);
+  // Loop guard: Hookline's own posts (its marker, or the bot account it posts as) never trigger
+  // commands and never answer questions.
+  if (carriesMarker(raw)) return ignore({ error: "loop guard: the event carries Hookline's own marker" });
+  if (webhook.reply?.bot_user && ctx.sender === webhook.reply.bot_user) return ignore({ error: `loop guard: sent by the bot account ${webhook.reply.bot_user}` });
+
+  const answered = mayAnswer ? await answerQuestion(deps, p, ctx) : undefined;
+  if (answered) record.in_reply_to = answered;
+  const matched = candidates ? matchCommands(webhook.commands, ctx) : [];
   if (!matched.length) return ignore();
 
   // Record the event before any side effect; a redelivery that finds it finished stops here.

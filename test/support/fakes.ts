@@ -102,3 +102,31 @@ export class MemoryTopic implements TaskTopic {
     this.published.push({ agent, message });
   }
 }
+
+import type { QuestionRecord } from '../../shared/model/question';
+import type { QuestionStore } from '../../shared/ports';
+
+/** In-memory QuestionStore. */
+export class MemoryQuestionStore implements QuestionStore {
+  readonly items = new Map<string, QuestionRecord>();
+  async putIfAbsent(q: QuestionRecord): Promise<boolean> {
+    if (this.items.has(q.question_id)) return false;
+    this.items.set(q.question_id, structuredClone(q));
+    return true;
+  }
+  async get(id: string): Promise<QuestionRecord | null> {
+    return this.items.get(id) ?? null;
+  }
+  async openForThread(key: string): Promise<QuestionRecord | null> {
+    return [...this.items.values()].filter((q) => q.thread_key === key && q.status === 'open').sort((a, b) => b.asked_key.localeCompare(a.asked_key))[0] ?? null;
+  }
+  async answer(id: string, a: { answer: string; answer_event_id: string; answered_at: string }): Promise<QuestionRecord | null> {
+    const q = this.items.get(id);
+    if (!q || q.status !== 'open') return null;
+    Object.assign(q, { ...a, status: 'answered' });
+    return structuredClone(q);
+  }
+  async list(): Promise<Page<QuestionRecord>> {
+    return { items: [...this.items.values()], next_cursor: null };
+  }
+}

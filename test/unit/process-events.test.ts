@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { QueuedEvent } from '../../shared/model/queued-event';
 import type { WebhookRecord } from '../../shared/model/webhook';
 import { processEvents, type ProcessDeps } from '../../shared/usecases/process-events';
-import { MemoryEventStore, MemoryIntentStore, MemoryPayloadStore, MemoryTaskStore, MemoryTopic } from '../support/fakes';
+import { MemoryEventStore, MemoryIntentStore, MemoryQuestionStore, MemoryPayloadStore, MemoryTaskStore, MemoryTopic } from '../support/fakes';
 
 const webhook = {
   webhook_id: 'gh',
@@ -34,6 +34,7 @@ function deps(): ProcessDeps & { events: MemoryEventStore; payloads: MemoryPaylo
     payloads: new MemoryPayloadStore(),
     clock,
     retentionDays: 30,
+    questions: new MemoryQuestionStore(),
     runner: { tasks: new MemoryTaskStore(), topic: new MemoryTopic(), intents: new MemoryIntentStore(), clock, retentionDays: 30, effects: {} },
   };
 }
