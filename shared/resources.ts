@@ -134,7 +134,7 @@ export type TableName = keyof typeof tables;
 export type QueueName = keyof typeof queues;
 export type TopicName = keyof typeof topics;
 export type BucketName = keyof typeof buckets;
-export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer';
+export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive';
 
 export const functions: Record<FunctionName, FunctionSpec> = {
   api: {
@@ -145,6 +145,15 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     tables: { config: 'readwrite', events: 'read', tasks: 'readwrite', questions: 'read' },
     queues: { events: ['send'] },
     buckets: { config: 'readwrite', payloads: 'read' },
+  },
+  interactive: {
+    entry: 'functions/interactive/handler.ts',
+    description: 'Interactive actions: comment, ask, respond by event id; replay; questions',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    tables: { config: 'read', events: 'read', questions: 'readwrite' },
+    queues: { events: ['send'] },
+    buckets: { payloads: 'read' },
   },
   authorizer: {
     entry: 'functions/authorizer/handler.ts',

@@ -12,6 +12,7 @@ import { AuditEntry, AuditQuery } from './model/audit';
 import { ListQuery, Page } from './model/common';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
 import { TaskListQuery, TaskPatch, TaskView } from './model/task';
+import { QuestionListQuery, QuestionView } from './model/question';
 import { Command, CommandInput, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -46,6 +47,13 @@ const ReceiverParams = z.object({ provider: z.string(), webhook_id: z.string() }
 const Received = z
   .object({ received: z.literal(true), event_id: z.string().meta({ example: 'evt_8f14e45fceea167a5a36dedd4b' }) })
   .meta({ id: 'Received' });
+
+const CommentInput = z.object({ event_id: z.string().min(1), message: z.string().min(1).max(60_000) }).strict().meta({ id: 'CommentInput' });
+const AskInput = z.object({ event_id: z.string().min(1), question: z.string().min(1).max(60_000), agent: z.string().min(1).max(100).optional() }).strict().meta({ id: 'AskInput' });
+const RespondInput = z.object({ event_id: z.string().min(1), response: z.string().min(1).max(60_000) }).strict().meta({ id: 'RespondInput' });
+const InteractiveResult = z
+  .object({ command_id: z.string(), action: z.string(), status: z.enum(['succeeded', 'failed', 'skipped']), result: z.record(z.string(), z.unknown()).optional(), error: z.string().optional() })
+  .meta({ id: 'ActionResult' });
 
 const TestResult = z.object({ event_id: z.string(), receiver_status: z.number().int() }).meta({ id: 'TestResult' });
 
@@ -87,6 +95,14 @@ export const routes: Route[] = [
   r({ method: 'GET', path: '/api/tasks', fn: 'api', operation: 'listTasks', scope: 'agent', tag: 'tasks', summary: 'Tasks, newest first (?agent=&status=)', query: TaskListQuery, success: { status: 200, schema: Page(TaskView) }, errors: [400] }),
   r({ method: 'GET', path: '/api/tasks/{task_id}', fn: 'api', operation: 'getTask', scope: 'agent', tag: 'tasks', summary: 'One task', params: TaskParams, success: { status: 200, schema: TaskView }, errors: [404] }),
   r({ method: 'PATCH', path: '/api/tasks/{task_id}', fn: 'api', operation: 'patchTask', scope: 'agent', tag: 'tasks', summary: 'Claim, finish or fail a task: {"status","result"} (If-Match optional)', params: TaskParams, body: TaskPatch, success: { status: 200, schema: TaskView }, errors: [400, 404, 412] }),
+
+  // Interactive actions (agents answer the source of an event)
+  r({ method: 'POST', path: '/api/webhooks/{id}/comment', fn: 'interactive', operation: 'commentOnEvent', scope: 'agent', tag: 'interactive', summary: "Post a comment to the event's source thread", params: WebhookParams, body: CommentInput, success: { status: 200, schema: InteractiveResult }, errors: [400, 404, 422, 429, 502, 503] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/ask', fn: 'interactive', operation: 'askOnEvent', scope: 'agent', tag: 'interactive', summary: "Ask the source's human a question; the next human reply on the thread answers it", params: WebhookParams, body: AskInput, success: { status: 201, schema: QuestionView }, errors: [400, 404, 422, 429, 502, 503] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/respond', fn: 'interactive', operation: 'respondToEvent', scope: 'agent', tag: 'interactive', summary: "Answer the source immediately (Slack response_url, else the thread)", params: WebhookParams, body: RespondInput, success: { status: 200, schema: InteractiveResult }, errors: [400, 404, 422, 429, 502, 503] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/events/{event_id}/replay', fn: 'interactive', operation: 'replayEvent', scope: 'write', tag: 'events', summary: 'Run the commands again on a stored event (as a new event)', params: EventParams, success: { status: 202, schema: Received }, errors: [404, 503] }),
+  r({ method: 'GET', path: '/api/questions', fn: 'interactive', operation: 'listQuestions', scope: 'agent', tag: 'interactive', summary: 'Questions, newest first (?webhook_id=&status=)', query: QuestionListQuery, success: { status: 200, schema: Page(QuestionView) } }),
+  r({ method: 'GET', path: '/api/questions/{question_id}', fn: 'interactive', operation: 'getQuestion', scope: 'agent', tag: 'interactive', summary: 'One question', params: z.object({ question_id: z.string() }), success: { status: 200, schema: QuestionView }, errors: [404] }),
 
   // Audit
   r({ method: 'GET', path: '/api/audit', fn: 'api', operation: 'listAudit', scope: 'admin', tag: 'audit', summary: 'Who changed what, when, with before and after (secrets masked)', query: AuditQuery, success: { status: 200, schema: Page(AuditEntry) } }),

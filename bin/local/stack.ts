@@ -50,16 +50,17 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   Object.assign(process.env, env);
 
   // Handlers read their env at first invocation, so they are imported after it is set.
-  const [api, authorizer, receiver, consumer] = await Promise.all([
+  const [api, authorizer, receiver, consumer, interactive] = await Promise.all([
     import('../../functions/api/handler'),
     import('../../functions/authorizer/handler'),
     import('../../functions/receiver/handler'),
     import('../../functions/consumer/handler'),
+    import('../../functions/interactive/handler'),
   ]);
 
   serve({
     routes,
-    handlers: { api: api.handler as never, receiver: receiver.handler },
+    handlers: { api: api.handler as never, receiver: receiver.handler, interactive: interactive.handler as never },
     authorizer: authorizer.handler,
     log: o.log,
     async extra(req, res, path) {

@@ -1,7 +1,6 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { NotFoundError } from '../../shared/errors';
 import { empty, json } from '../../shared/http/apigw';
-import type { Principal } from '../../shared/model/api-key';
+import type { Operation } from '../../shared/http/api-handler';
 import { openApiDocument } from '../../shared/openapi';
 import { routes } from '../../shared/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
@@ -13,16 +12,7 @@ import { publicTask } from '../../shared/actions/runner';
 import * as wh from '../../shared/usecases/webhooks';
 import { version } from '../../shared/version';
 
-/** A parsed request: validated params, query and body, the caller, and If-Match. */
-export interface Req {
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  body: any;
-  principal: Principal;
-  ifMatch?: number;
-}
-
-type Op = (deps: ManagementDeps, req: Req) => Promise<APIGatewayProxyStructuredResultV2>;
+type Op = Operation<ManagementDeps>;
 
 const etag = (v: number) => ({ etag: `"${v}"` });
 

@@ -4,7 +4,7 @@ import { documentClient } from '../../shared/adapters/aws/clients';
 import { DynamoApiKeyStore } from '../../shared/adapters/aws/dynamo-config-store';
 import { loadEnv } from '../../shared/env';
 import { authenticate, bearerToken } from '../../shared/usecases/api-keys';
-import type { AuthContext } from '../api/handler';
+import type { AuthContext } from '../../shared/http/api-handler';
 
 let store: DynamoApiKeyStore | undefined;
 let settings: ReturnType<typeof loadEnv>['settings'];

@@ -9,6 +9,15 @@ export function triggerMatches(trigger: string, eventType: string): boolean {
   return false;
 }
 
+/**
+ * Whether any command's trigger matches, before conditions: lets the consumer skip fetching and
+ * decoding a payload (conditions need it) when no command could run.
+ */
+export function anyTriggerMatches(commands: readonly Command[], eventType: string): boolean {
+  for (let i = 0; i < commands.length; i++) if (triggerMatches(commands[i].trigger, eventType)) return true;
+  return false;
+}
+
 /** A command prepared once: its trigger split into a kind and its conditions compiled (regexes included). */
 interface Prepared {
   command: Command;
@@ -48,7 +57,11 @@ function runOrder(commands: readonly Command[]): Prepared[] {
   const hit = orders.get(commands);
   if (hit && hit.snapshot.length === commands.length) {
     let same = true;
-    for (let i = 0; i < commands.length && same; i++) same = hit.snapshot[i] === commands[i] && hit.order[i] === prepare(hit.order[i].command);
+    for (let i = 0; i < commands.length && same; i++) {
+      const p = hit.order[i];
+      const c = p.command;
+      same = hit.snapshot[i] === commands[i] && p.trigger === c.trigger && p.conditions === c.conditions && p.priority === (c.priority ?? 0);
+    }
     if (same) return hit.order;
   }
   const order = commands.map((c, i) => ({ p: prepare(c), i }));

@@ -65,8 +65,7 @@ export const SHORTHAND_PATHS = {
   platforms: ['platform', 'data.platform', 'data.issue.platform', 'data.event.platform', 'data.issue.project.platform'],
 } as const;
 
-/** Severity names in order; `warn` and `fatal` (Sentry) are read as `warning` and `critical`. */
-export const SEVERITIES = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+/** Severity order debug < info < warning < error < critical; `warn` and `fatal` (Sentry) read as warning and critical. */
 const SEVERITY_RANK: Record<string, number> = { debug: 0, info: 1, warning: 2, warn: 2, error: 3, critical: 4, fatal: 4 };
 
 type Compiled = readonly string[];
@@ -121,7 +120,6 @@ export class PayloadFacts {
   private _labels?: string[];
   private _added?: string[];
   private _body?: string | null;
-  private _bodyLower?: string | null;
   private _users?: string[];
   private _channels?: string[];
   private _severity?: string | null;
@@ -151,11 +149,6 @@ export class PayloadFacts {
       this._body = typeof v === 'string' ? v : null;
     }
     return this._body;
-  }
-
-  get bodyLower(): string | null {
-    if (this._bodyLower === undefined) this._bodyLower = this.body === null ? null : this.body.toLowerCase();
-    return this._bodyLower;
   }
 
   /** Every identifier of the actor, lower-cased, without a leading `@`. */

@@ -1,0 +1,103 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { ForbiddenError, MalformedJsonError, NotFoundError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, type ErrorDetail } from '../errors';
+import { hasScope, type Principal, type Scope } from '../model/api-key';
+import type { FunctionName } from '../resources';
+import { routeKey, routes, type Route } from '../routes';
+import { errorResponse, lowerHeaders, rawBody } from './apigw';
+
+/** What the authorizer hands over (API Gateway simple-response context: strings only). */
+export interface AuthContext {
+  auth: 'ok' | 'missing' | 'invalid';
+  key_id?: string;
+  name?: string;
+  /** Comma-separated scopes. */
+  scopes?: string;
+}
+
+type Event = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
+
+/** A parsed request: validated params, query and body, the caller, and If-Match. */
+export interface Req {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: any;
+  principal: Principal;
+  ifMatch?: number;
+}
+
+/** One operation of the route table. */
+export type Operation<D> = (deps: D, req: Req) => Promise<APIGatewayProxyStructuredResultV2>;
+
+function zodDetails(err: z.ZodError, prefix = ''): ErrorDetail[] {
+  return err.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)', message: i.message }));
+}
+
+function principalOf(event: Event): Principal {
+  const ctx = event.requestContext.authorizer?.lambda;
+  if (!ctx || ctx.auth === 'missing') throw new UnauthorizedError();
+  if (ctx.auth !== 'ok' || !ctx.key_id) throw new UnauthorizedError('The API key is not valid.');
+  return { key_id: ctx.key_id, name: ctx.name ?? ctx.key_id, scopes: (ctx.scopes ?? '').split(',').filter(Boolean) as Scope[] };
+}
+
+function parseIfMatch(h: string | undefined): number | undefined {
+  if (h === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(h);
+  if (!m) throw new ValidationError('If-Match must be a version number, quoted or bare.', [{ path: 'If-Match', message: 'expected a version such as "3"' }]);
+  return Number(m[1]);
+}
+
+function parseRequest(route: Route, event: Event, principal: Principal): Req {
+  const headers = lowerHeaders(event.headers);
+  const params = route.params ? route.params.safeParse(event.pathParameters ?? {}) : { success: true as const, data: event.pathParameters ?? {} };
+  if (!params.success) throw new ValidationError('Invalid path parameter.', zodDetails(params.error));
+  const query = route.query ? route.query.safeParse(event.queryStringParameters ?? {}) : { success: true as const, data: {} };
+  if (!query.success) throw new ValidationError('Invalid query parameter.', zodDetails(query.error));
+  let body: unknown;
+  if (route.body) {
+    const raw = rawBody(event);
+    const ct = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (raw.length && ct && ct !== 'application/json' && !ct.endsWith('+json')) throw new UnsupportedMediaTypeError(ct, 'application/json');
+    let json: unknown = {};
+    if (raw.length) {
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch (err) {
+        throw new MalformedJsonError(err);
+      }
+    }
+    const parsed = route.body.safeParse(json);
+    if (!parsed.success) throw new ValidationError('The request body is invalid.', zodDetails(parsed.error));
+    body = parsed.data;
+  }
+  return { params: params.data as Record<string, string>, query: query.data as Record<string, unknown>, body, principal, ifMatch: parseIfMatch(headers['if-match']) };
+}
+
+/**
+ * A Lambda handler for the routes of `fn` in the route table: auth from the authorizer's context,
+ * scope check, zod validation of path, query and body (400 with field paths), then the operation;
+ * every error becomes the contract's error body. `makeDeps` runs once per container, on the first
+ * request that needs it (so routes without a key, like the OpenAPI document, need no env).
+ */
+export function apiHandler<D>(fn: FunctionName, operations: Record<string, Operation<D>>, makeDeps: () => D) {
+  const byKey = new Map(routes.filter((r) => r.fn === fn).map((r) => [routeKey(r), r]));
+  let deps: D | undefined;
+  const dispatch = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
+    const route = byKey.get(event.routeKey) ?? byKey.get('ANY /api/{proxy+}');
+    if (!route) throw new NotFoundError('Route', event.rawPath ?? '/');
+    const op = operations[route.operation];
+    if (route.scope === null) return op(undefined as D, { params: {}, query: {}, body: undefined, principal: { key_id: '', name: 'anonymous', scopes: [] } });
+    const principal = principalOf(event);
+    if (!hasScope(principal, route.scope)) throw new ForbiddenError(route.scope);
+    deps ??= makeDeps();
+    return op(deps, parseRequest(route, event, principal));
+  };
+  return middy<Event, APIGatewayProxyStructuredResultV2>()
+    .onError(async (request) => {
+      request.response = errorResponse(request.error, (e) =>
+        console.error(JSON.stringify({ level: 'ERROR', message: e.message, code: e.code, cause: String((e.cause as Error)?.stack ?? e.cause) })),
+      );
+    })
+    .handler(dispatch);
+}
