@@ -138,6 +138,11 @@ describe('body_contains: the comment, or else the issue or message body, contain
     expect(evaluateConditions({ body_contains: '@agent' }, thanks)).toEqual({ matched: false, reason: 'body_contains: the body does not contain "@agent"' });
   });
 
+  it('takes the text literally, regex characters included', () => {
+    expect(holds({ body_contains: '/deploy api (prod)' }, agentComment('Please /DEPLOY api (prod) now'))).toBe(true);
+    expect(holds({ body_contains: 'a.c' }, agentComment('abc'))).toBe(false);
+  });
+
   it('reads an issue body when there is no comment', () => {
     expect(holds({ body_contains: 'err_invalid_char' }, issueOpened())).toBe(true);
   });

@@ -70,7 +70,7 @@ describe('templates: rendering', () => {
     const event = unassigned();
     const r = renderForEvent('{{issue.title}} assigned to {{issue.assignee.login}}; {{issue.milestone}} {{issue.assignee.login}}{{nope}}', event);
     expect(r.missing).toEqual(['issue.assignee.login', 'issue.milestone', 'nope']);
-    expect(r.text).toBe(`${(event.payload as any).issue.title} assigned to ; `);
+    expect(r.text).toBe(`${(event.payload as any).issue.title} assigned to ;  `);
   });
 
   it('warns about the seed examples that name fields the providers do not send', () => {
