@@ -65,6 +65,9 @@ const calls = await runJsonChild<CallsResult>(NODE, [...tsx, join(ROOT, 'bench/a
 log('4/4 provider verifiers against the providers\' own libraries ...');
 const { benchProviders, providerTable } = await import('./providers');
 const providerRows = await benchProviders();
+log('matching + rendering with 1, 10 and 100 commands ...');
+const { runMatchingBench, formatMatchingTable } = await import('./matching');
+const matchingRows = await runMatchingBench();
 const nodeVersion = cpu.node;
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -189,6 +192,12 @@ Per event: receiver ${perEvent(byCaller('receiver'))}, consumer ${perEvent(byCal
 Same inputs (a realistic signed fixture per provider), one run, alternating rounds; ours includes everything our verifier does before the body is parsed. Goal: ours ≥ 1.0x the library.
 
 ${providerTable(providerRows)}
+
+## 5. Matching and rendering per event (commands with triggers, wildcards, conditions, templates)
+
+Goal: under 0.1 ms at 100 commands, growth linear.
+
+${formatMatchingTable(matchingRows)}
 `;
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
 log(`wrote BENCHMARKS.md (${totalSecs} s)`);

@@ -50,6 +50,9 @@ export class RetryLater extends Error {
   }
 }
 
+/** Longest prompt a task keeps (at most ~150 KB of UTF-8). */
+export const MAX_PROMPT_CHARS = 50_000;
+
 /** Stable id of the side effect of one command on one event. */
 export function actionId(prefix: string, eventId: string, commandId: string): string {
   return `${prefix}_${createHash('sha256').update(`${eventId}\n${commandId}`).digest('hex').slice(0, 26)}`;
@@ -66,7 +69,8 @@ async function createTask(deps: RunnerDeps, ctx: ActionContext): Promise<ActionR
     task_id: actionId('task', ctx.event.event_id, ctx.command.command_id),
     agent: ctx.command.agent ?? 'default',
     status: 'pending',
-    prompt: ctx.text,
+    // DynamoDB items stop at 400 KB and SNS messages at 256 KB: prompts are cut at 50,000 characters.
+    prompt: ctx.text.length > MAX_PROMPT_CHARS ? ctx.text.slice(0, MAX_PROMPT_CHARS) : ctx.text,
     webhook_id: ctx.event.webhook_id,
     event_id: ctx.event.event_id,
     command_id: ctx.command.command_id,
