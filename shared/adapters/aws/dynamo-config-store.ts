@@ -1,10 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, VersionMismatchError } from '../../errors';
 import type { ApiKeyRecord } from '../../model/api-key';
 import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
 import type { ApiKeyStore, AuditLog, Page, WebhookStore } from '../../ports';
-import { decodeCursor, encodeCursor } from './cursor';
+import { queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 
 /*
@@ -23,7 +23,7 @@ function strip<T>(item: Item | undefined): T | null {
   return rest as T;
 }
 
-async function queryPage<T>(
+function partition<T>(
   db: DynamoDBDocumentClient,
   table: string,
   pk: string,
@@ -31,30 +31,19 @@ async function queryPage<T>(
   cursor: string | undefined,
   opts: { backwards?: boolean; filter?: { expr: string; names: Record<string, string>; values: Record<string, unknown> } } = {},
 ): Promise<Page<T>> {
-  const items: T[] = [];
-  let start = decodeCursor(cursor, ['pk', 'sk']);
-  // With a filter a page may come back short; keep reading until it is full or the partition ends.
-  do {
-    let out;
-    try {
-      out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk, ...(opts.filter?.values ?? {}) },
-          ...(opts.filter ? { FilterExpression: opts.filter.expr, ExpressionAttributeNames: opts.filter.names } : {}),
-          ScanIndexForward: !opts.backwards,
-          Limit: limit - items.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-    } catch (err) {
-      throw unavailable('The config store', err);
-    }
-    for (const it of out.Items ?? []) items.push(strip<T>(it) as T);
-    start = out.LastEvaluatedKey as Record<string, string> | undefined;
-  } while (start && items.length < limit);
-  return { items, next_cursor: encodeCursor(start) };
+  return queryPage<T>(
+    db,
+    {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk, ...(opts.filter?.values ?? {}) },
+      ...(opts.filter ? { FilterExpression: opts.filter.expr, ExpressionAttributeNames: opts.filter.names } : {}),
+      ScanIndexForward: !opts.backwards,
+    },
+    { limit, cursor, cursorKeys: ['pk', 'sk'] },
+    'The config store',
+    (it) => strip<T>(it) as T,
+  );
 }
 
 /** Webhook configs in DynamoDB with optimistic concurrency on `version`. */
@@ -71,7 +60,7 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   list(limit: number, cursor?: string): Promise<Page<WebhookRecord>> {
-    return queryPage<WebhookRecord>(this.db, this.table, 'webhook', limit, cursor);
+    return partition<WebhookRecord>(this.db, this.table, 'webhook', limit, cursor);
   }
 
   async create(w: WebhookRecord): Promise<void> {
@@ -141,7 +130,7 @@ export class DynamoApiKeyStore implements ApiKeyStore {
   }
 
   list(limit: number, cursor?: string): Promise<Page<ApiKeyRecord>> {
-    return queryPage<ApiKeyRecord>(this.db, this.table, 'apikey', limit, cursor);
+    return partition<ApiKeyRecord>(this.db, this.table, 'apikey', limit, cursor);
   }
 
   async put(k: ApiKeyRecord): Promise<void> {
@@ -176,7 +165,7 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   list(limit: number, cursor?: string, resourceId?: string): Promise<Page<AuditEntry>> {
-    return queryPage<AuditEntry>(this.db, this.table, 'audit', limit, cursor, {
+    return partition<AuditEntry>(this.db, this.table, 'audit', limit, cursor, {
       backwards: true,
       filter: resourceId ? { expr: '#r = :r', names: { '#r': 'resource_id' }, values: { ':r': resourceId } } : undefined,
     });

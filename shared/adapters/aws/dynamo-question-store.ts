@@ -1,21 +1,15 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { QuestionRecord, QuestionStatus } from '../../model/question';
 import type { Page, QuestionStore } from '../../ports';
-import { decodeCursor, encodeCursor } from './cursor';
+import { partitionQuery, putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 
 /** Questions from `ask`; by_thread finds a thread's open question, by_webhook lists a webhook's. */
 export class DynamoQuestionStore implements QuestionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
-  async putIfAbsent(q: QuestionRecord): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: q, ConditionExpression: 'attribute_not_exists(question_id)' }));
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw unavailable('The question store', err);
-    }
+  putIfAbsent(q: QuestionRecord): Promise<boolean> {
+    return putIfAbsent(this.db, this.table, q as unknown as Record<string, unknown>, 'question_id', 'The question store');
   }
 
   async get(id: string): Promise<QuestionRecord | null> {
@@ -66,32 +60,13 @@ export class DynamoQuestionStore implements QuestionStore {
     }
   }
 
-  async list(q: { webhook_id?: string; status?: QuestionStatus; limit: number; cursor?: string }): Promise<Page<QuestionRecord>> {
-    const items: QuestionRecord[] = [];
+  list(q: { webhook_id?: string; status?: QuestionStatus; limit: number; cursor?: string }): Promise<Page<QuestionRecord>> {
     const byWebhook = q.webhook_id !== undefined;
-    let start = decodeCursor(q.cursor, byWebhook ? ['question_id', 'webhook_id', 'asked_key'] : ['question_id', 'kind', 'asked_key']);
-    do {
-      let out;
-      try {
-        out = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: byWebhook ? 'by_webhook' : 'by_time',
-            KeyConditionExpression: '#p = :p',
-            ExpressionAttributeNames: { '#p': byWebhook ? 'webhook_id' : 'kind', ...(q.status ? { '#s': 'status' } : {}) },
-            ExpressionAttributeValues: { ':p': byWebhook ? q.webhook_id : 'question', ...(q.status ? { ':s': q.status } : {}) },
-            ...(q.status ? { FilterExpression: '#s = :s' } : {}),
-            ScanIndexForward: false,
-            Limit: q.limit - items.length,
-            ExclusiveStartKey: start,
-          }),
-        );
-      } catch (err) {
-        throw unavailable('The question store', err);
-      }
-      items.push(...((out.Items ?? []) as QuestionRecord[]));
-      start = out.LastEvaluatedKey as Record<string, string> | undefined;
-    } while (start && items.length < q.limit);
-    return { items, next_cursor: encodeCursor(start) };
+    return queryPage<QuestionRecord>(
+      this.db,
+      partitionQuery(this.table, byWebhook ? 'by_webhook' : 'by_time', byWebhook ? 'webhook_id' : 'kind', byWebhook ? q.webhook_id : 'question', q.status),
+      { limit: q.limit, cursor: q.cursor, cursorKeys: ['question_id', byWebhook ? 'webhook_id' : 'kind', 'asked_key'] },
+      'The question store',
+    );
   }
 }

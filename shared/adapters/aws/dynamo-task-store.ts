@@ -1,22 +1,16 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { VersionMismatchError } from '../../errors';
 import type { TaskRecord, TaskStatus } from '../../model/task';
 import type { Page, TaskStore } from '../../ports';
-import { decodeCursor, encodeCursor } from './cursor';
+import { partitionQuery, putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 
 /** Tasks keyed by task_id; by_agent lists an agent's tasks newest first. */
 export class DynamoTaskStore implements TaskStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
-  async createIfAbsent(t: TaskRecord): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: t, ConditionExpression: 'attribute_not_exists(task_id)' }));
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw unavailable('The task store', err);
-    }
+  createIfAbsent(t: TaskRecord): Promise<boolean> {
+    return putIfAbsent(this.db, this.table, t as unknown as Record<string, unknown>, 'task_id', 'The task store');
   }
 
   async get(id: string): Promise<TaskRecord | null> {
@@ -46,33 +40,13 @@ export class DynamoTaskStore implements TaskStore {
     }
   }
 
-  async list(q: { agent?: string; status?: TaskStatus; limit: number; cursor?: string }): Promise<Page<TaskRecord>> {
-    const items: TaskRecord[] = [];
+  list(q: { agent?: string; status?: TaskStatus; limit: number; cursor?: string }): Promise<Page<TaskRecord>> {
     const byAgent = q.agent !== undefined;
-    let start = decodeCursor(q.cursor, byAgent ? ['task_id', 'agent', 'created_key'] : ['task_id', 'kind', 'created_key']);
-    do {
-      let out;
-      try {
-        out = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: byAgent ? 'by_agent' : 'by_time',
-            // agent and status are DynamoDB reserved words.
-            KeyConditionExpression: '#p = :p',
-            ExpressionAttributeValues: { ':p': byAgent ? q.agent : 'task', ...(q.status ? { ':s': q.status } : {}) },
-            ExpressionAttributeNames: { '#p': byAgent ? 'agent' : 'kind', ...(q.status ? { '#s': 'status' } : {}) },
-            ...(q.status ? { FilterExpression: '#s = :s' } : {}),
-            ScanIndexForward: false,
-            Limit: q.limit - items.length,
-            ExclusiveStartKey: start,
-          }),
-        );
-      } catch (err) {
-        throw unavailable('The task store', err);
-      }
-      items.push(...((out.Items ?? []) as TaskRecord[]));
-      start = out.LastEvaluatedKey as Record<string, string> | undefined;
-    } while (start && items.length < q.limit);
-    return { items, next_cursor: encodeCursor(start) };
+    return queryPage<TaskRecord>(
+      this.db,
+      partitionQuery(this.table, byAgent ? 'by_agent' : 'by_time', byAgent ? 'agent' : 'kind', byAgent ? q.agent : 'task', q.status),
+      { limit: q.limit, cursor: q.cursor, cursorKeys: ['task_id', byAgent ? 'agent' : 'kind', 'created_key'] },
+      'The task store',
+    );
   }
 }
