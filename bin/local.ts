@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version } from '../shared/version';
 import { startEmulators, useEndpoints, type Emulators } from './local/emulators';
+import { resolveLocalhostSubdomains } from './local/localhost-dns';
 import { startLocalStack } from './local/stack';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -28,6 +29,9 @@ function ensureAdminKey(dataDir: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  // RFC 6761: *.localhost is loopback. glibc does not resolve it, and local SQS emulators
+  // (fauxqs, and fauxqs standing in for LocalStack) answer with sqs.<region>.localhost queue URLs.
+  resolveLocalhostSubdomains();
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
   const firstKey = ensureAdminKey(dataDir);

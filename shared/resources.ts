@@ -142,7 +142,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Management API (/api/*)',
     memoryMb: 512,
     timeoutSeconds: 29,
-    tables: { config: 'readwrite', events: 'read', tasks: 'readwrite', questions: 'read' },
+    tables: { config: 'readwrite', events: 'read', tasks: 'readwrite' },
     queues: { events: ['send'] },
     buckets: { config: 'readwrite', payloads: 'read' },
   },

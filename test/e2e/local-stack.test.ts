@@ -104,3 +104,24 @@ describe('npm start (end to end, as a provider would use it)', () => {
     expect(await r.exited).toBe(0);
   });
 });
+
+describe('npm start with AWS endpoint variables', () => {
+  it('starts no emulators and uses the given endpoints (LocalStack or real AWS)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-e2e-external-'));
+    // The suite's shared emulators stand in for LocalStack here.
+    const endpoints = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_')) as [string, string][]);
+    const r = await spawnLocal(dir, { ...endpoints, RESOURCE_PREFIX: 'ext', WEBHOOKS_ADMIN_KEY: 'external-admin-key-0123456789' });
+    running.push(r);
+    try {
+      expect(r.output()).toContain('emulated   nothing: AWS_ENDPOINT_URL* is set');
+      expect(r.output()).not.toMatch(/dynalite at/);
+      expect(await (await fetch(`${r.url}/health`)).json()).toEqual({ status: 'ok' });
+      const res = await fetch(`${r.url}/api/webhooks`, { headers: { authorization: 'Bearer external-admin-key-0123456789' } });
+      expect(res.status).toBe(200);
+    } finally {
+      r.child.kill('SIGTERM');
+      await r.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
