@@ -5,6 +5,7 @@ import type { EventRecord, EventStatus, PayloadRef } from './model/event';
 import type { QueuedEvent } from './model/queued-event';
 import type { TaskRecord, TaskStatus } from './model/task';
 import type { QuestionRecord, QuestionStatus } from './model/question';
+import type { DeliveryRecord, DeliveryStatus, SubscriptionRecord } from './model/subscription';
 import type { WebhookRecord } from './model/webhook';
 
 export interface Page<T> {
@@ -101,4 +102,27 @@ export interface QuestionStore {
   /** Marks an open question answered; null when it was not open any more. */
   answer(id: string, answer: { answer: string; answer_event_id: string; answered_at: string }): Promise<QuestionRecord | null>;
   list(q: { webhook_id?: string; status?: QuestionStatus; limit: number; cursor?: string }): Promise<Page<QuestionRecord>>;
+}
+
+export interface SubscriptionStore {
+  get(id: string): Promise<SubscriptionRecord | null>;
+  list(limit: number, cursor?: string): Promise<Page<SubscriptionRecord>>;
+  create(s: SubscriptionRecord): Promise<void>;
+  replace(s: SubscriptionRecord, expectedVersion: number): Promise<void>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface DeliveryStore {
+  create(d: DeliveryRecord): Promise<void>;
+  get(id: string): Promise<DeliveryRecord | null>;
+  /** Writes `d` only if the stored record still has `expectedAttempts` attempts (one writer per attempt). */
+  update(d: DeliveryRecord, expectedAttempts: number): Promise<boolean>;
+  /** Marks attempt `expectedAttempts + 1` in flight unless another claim newer than `staleBefore` holds it. */
+  claim(d: DeliveryRecord, expectedAttempts: number, staleBefore: string): Promise<boolean>;
+  listBySubscription(subscriptionId: string, limit: number, cursor?: string, status?: DeliveryStatus): Promise<Page<DeliveryRecord>>;
+}
+
+/** The deliveries queue: one message `{delivery_id}` per delivery. */
+export interface DeliveryQueue {
+  sendAll(deliveryIds: string[]): Promise<void>;
 }

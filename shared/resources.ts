@@ -78,6 +78,13 @@ export const tables = {
       { name: 'by_time', partitionKey: 'kind', sortKey: 'created_key' },
     ],
   },
+  /** Outbound deliveries: one item per (event, subscription) with every attempt. */
+  deliveries: {
+    env: 'DELIVERIES_TABLE',
+    partitionKey: 'delivery_id',
+    indexes: [{ name: 'by_subscription', partitionKey: 'subscription_id', sortKey: 'created_key' }],
+    ttlAttribute: 'expires_at',
+  },
   /** Questions from `ask`, open until the next human event on the same thread answers them. */
   questions: {
     env: 'QUESTIONS_TABLE',
@@ -107,6 +114,20 @@ export const queues = {
     // Large batches make one S3 payload object per batch: the PUT cost per event is 1/batch.
     consumer: { fn: 'consumer', batchSize: 100, maxBatchingWindowSeconds: 2 },
   },
+  /**
+   * One message per outbound delivery. Retries wait in the queue (ChangeMessageVisibility per the
+   * subscription's policy); maxReceiveCount is above the largest max_attempts (20), so only
+   * poison messages reach the DLQ.
+   */
+  deliveries: {
+    env: 'DELIVERIES_QUEUE_URL',
+    dlqEnv: 'DELIVERIES_DLQ_URL',
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 30,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+    consumer: { fn: 'deliverer', batchSize: 10, maxBatchingWindowSeconds: 0 },
+  },
 } satisfies Record<string, QueueSpec>;
 
 export const topics = {
@@ -134,7 +155,7 @@ export type TableName = keyof typeof tables;
 export type QueueName = keyof typeof queues;
 export type TopicName = keyof typeof topics;
 export type BucketName = keyof typeof buckets;
-export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive';
+export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive' | 'deliverer';
 
 export const functions: Record<FunctionName, FunctionSpec> = {
   api: {
@@ -142,8 +163,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Management API (/api/*)',
     memoryMb: 512,
     timeoutSeconds: 29,
-    tables: { config: 'readwrite', events: 'read', tasks: 'readwrite' },
-    queues: { events: ['send'] },
+    tables: { config: 'readwrite', events: 'read', tasks: 'readwrite', deliveries: 'readwrite' },
+    queues: { events: ['send'], deliveries: ['send'] },
     buckets: { config: 'readwrite', payloads: 'read' },
   },
   interactive: {
@@ -154,6 +175,15 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     tables: { config: 'read', events: 'read', questions: 'readwrite' },
     queues: { events: ['send'] },
     buckets: { payloads: 'read' },
+  },
+  deliverer: {
+    entry: 'functions/deliverer/handler.ts',
+    description: 'Outbound delivery worker: sign, POST through the SSRF guard, record, retry',
+    memoryMb: 512,
+    // Up to 10 deliveries of up to 30 s each, sent concurrently.
+    timeoutSeconds: 60,
+    tables: { config: 'readwrite', deliveries: 'readwrite' },
+    queues: { deliveries: ['consume'] },
   },
   authorizer: {
     entry: 'functions/authorizer/handler.ts',

@@ -13,6 +13,7 @@ import { ListQuery, Page } from './model/common';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
 import { TaskListQuery, TaskPatch, TaskView } from './model/task';
 import { QuestionListQuery, QuestionView } from './model/question';
+import { DeliveryStatus, PublishInput, SubscriptionCreate, SubscriptionView } from './model/subscription';
 import { Command, CommandInput, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -41,6 +42,9 @@ const WebhookParams = z.object({ id: WebhookId });
 const CommandParams = z.object({ id: WebhookId, cmd_id: z.string() });
 const EventParams = z.object({ id: WebhookId, event_id: z.string() });
 const KeyParams = z.object({ key_id: z.string() });
+const SubParams = z.object({ id: z.string() });
+const DeliveryParams = z.object({ delivery_id: z.string() });
+const DeliveryListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(2048).optional(), status: DeliveryStatus.optional() });
 const TaskParams = z.object({ task_id: z.string() });
 const ReceiverParams = z.object({ provider: z.string(), webhook_id: z.string() });
 
@@ -103,6 +107,17 @@ export const routes: Route[] = [
   r({ method: 'POST', path: '/api/webhooks/{id}/events/{event_id}/replay', fn: 'interactive', operation: 'replayEvent', scope: 'write', tag: 'events', summary: 'Run the commands again on a stored event (as a new event)', params: EventParams, success: { status: 202, schema: Received }, errors: [404, 503] }),
   r({ method: 'GET', path: '/api/questions', fn: 'interactive', operation: 'listQuestions', scope: 'agent', tag: 'interactive', summary: 'Questions, newest first (?webhook_id=&status=)', query: QuestionListQuery, success: { status: 200, schema: Page(QuestionView) } }),
   r({ method: 'GET', path: '/api/questions/{question_id}', fn: 'interactive', operation: 'getQuestion', scope: 'agent', tag: 'interactive', summary: 'One question', params: z.object({ question_id: z.string() }), success: { status: 200, schema: QuestionView }, errors: [404] }),
+
+  // Outbound: subscriptions, publishing, deliveries
+  r({ method: 'GET', path: '/api/subscriptions', fn: 'api', operation: 'listSubscriptions', scope: 'read', tag: 'subscriptions', summary: 'List subscriptions', query: ListQuery, success: { status: 200, schema: Page(SubscriptionView) } }),
+  r({ method: 'POST', path: '/api/subscriptions', fn: 'api', operation: 'createSubscription', scope: 'write', tag: 'subscriptions', summary: 'Subscribe a URL to event patterns; the secret is returned in full once', body: SubscriptionCreate, success: { status: 201, schema: SubscriptionView }, errors: [400, 409] }),
+  r({ method: 'GET', path: '/api/subscriptions/{id}', fn: 'api', operation: 'getSubscription', scope: 'read', tag: 'subscriptions', summary: 'One subscription', params: SubParams, success: { status: 200, schema: SubscriptionView }, errors: [404] }),
+  r({ method: 'PUT', path: '/api/subscriptions/{id}', fn: 'api', operation: 'replaceSubscription', scope: 'write', tag: 'subscriptions', summary: 'Replace a subscription (If-Match optional)', params: SubParams, body: SubscriptionCreate, success: { status: 200, schema: SubscriptionView }, errors: [400, 404, 412] }),
+  r({ method: 'DELETE', path: '/api/subscriptions/{id}', fn: 'api', operation: 'deleteSubscription', scope: 'write', tag: 'subscriptions', summary: 'Delete a subscription', params: SubParams, success: { status: 204, schema: null }, errors: [404] }),
+  r({ method: 'GET', path: '/api/subscriptions/{id}/deliveries', fn: 'api', operation: 'listDeliveries', scope: 'read', tag: 'subscriptions', summary: "A subscription's deliveries, newest first (?status=)", params: SubParams, query: DeliveryListQuery, success: { status: 200, schema: Page(z.record(z.string(), z.unknown())) }, errors: [404] }),
+  r({ method: 'GET', path: '/api/deliveries/{delivery_id}', fn: 'api', operation: 'getDelivery', scope: 'read', tag: 'subscriptions', summary: 'One delivery with every attempt', params: DeliveryParams, success: { status: 200, schema: z.record(z.string(), z.unknown()) }, errors: [404] }),
+  r({ method: 'POST', path: '/api/deliveries/{delivery_id}/retry', fn: 'api', operation: 'retryDelivery', scope: 'write', tag: 'subscriptions', summary: 'Send a delivery again', params: DeliveryParams, success: { status: 202, schema: z.object({ delivery_id: z.string(), status: z.string() }) }, errors: [404, 503] }),
+  r({ method: 'POST', path: '/api/events', fn: 'api', operation: 'publishEvent', scope: 'write', tag: 'subscriptions', summary: 'Publish an event to matching subscriptions; a repeated id answers 200 with the first result', body: PublishInput, success: { status: 202, schema: z.object({ event_id: z.string(), deliveries: z.number().int() }) }, errors: [400, 503] }),
 
   // Audit
   r({ method: 'GET', path: '/api/audit', fn: 'api', operation: 'listAudit', scope: 'admin', tag: 'audit', summary: 'Who changed what, when, with before and after (secrets masked)', query: AuditQuery, success: { status: 200, schema: Page(AuditEntry) } }),

@@ -50,12 +50,13 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   Object.assign(process.env, env);
 
   // Handlers read their env at first invocation, so they are imported after it is set.
-  const [api, authorizer, receiver, consumer, interactive] = await Promise.all([
+  const [api, authorizer, receiver, consumer, interactive, deliverer] = await Promise.all([
     import('../../functions/api/handler'),
     import('../../functions/authorizer/handler'),
     import('../../functions/receiver/handler'),
     import('../../functions/consumer/handler'),
     import('../../functions/interactive/handler'),
+    import('../../functions/deliverer/handler'),
   ]);
 
   serve({
@@ -79,7 +80,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   });
 
   const sqs = new SQSClient({});
-  const consumers = { consumer: consumer.handler };
+  const consumers = { consumer: consumer.handler, deliverer: deliverer.handler };
   const pollers = o.pauseConsumers
     ? []
     : Object.values(queues).map((q) =>

@@ -9,6 +9,7 @@ import { getEvent, listEvents } from '../../shared/usecases/events';
 import { sendTestDelivery } from '../../shared/usecases/test-webhook';
 import { getTask, listTasks, patchTask } from '../../shared/usecases/tasks';
 import { publicTask } from '../../shared/actions/runner';
+import * as sub from '../../shared/usecases/subscriptions';
 import * as wh from '../../shared/usecases/webhooks';
 import { version } from '../../shared/version';
 
@@ -109,6 +110,40 @@ export const operations: Record<string, Op> = {
   async patchTask(deps, req) {
     const t = await patchTask(deps, req.params.task_id, req.body, req.ifMatch);
     return json(200, publicTask(t), etag(t.version));
+  },
+
+  async listSubscriptions(deps, req) {
+    const page = await deps.outbound.subscriptions.list(req.query.limit as number, req.query.cursor as string | undefined);
+    return json(200, { items: page.items.map((x) => sub.subscriptionView(x)), next_cursor: page.next_cursor });
+  },
+  async createSubscription(deps, req) {
+    const x = await sub.createSubscription(deps.outbound, req.principal, req.body);
+    return json(201, sub.subscriptionView(x, true), etag(x.version));
+  },
+  async getSubscription(deps, req) {
+    const x = await sub.getSubscription(deps.outbound, req.params.id);
+    return json(200, sub.subscriptionView(x), etag(x.version));
+  },
+  async replaceSubscription(deps, req) {
+    const x = await sub.replaceSubscription(deps.outbound, req.principal, req.params.id, req.body, req.ifMatch);
+    return json(200, sub.subscriptionView(x), etag(x.version));
+  },
+  async deleteSubscription(deps, req) {
+    await sub.deleteSubscription(deps.outbound, req.principal, req.params.id);
+    return empty(204);
+  },
+  async listDeliveries(deps, req) {
+    return json(200, await sub.listDeliveries(deps.outbound, req.params.id, req.query.limit as number, req.query.cursor as string | undefined, req.query.status as never));
+  },
+  async getDelivery(deps, req) {
+    return json(200, await sub.getDelivery(deps.outbound, req.params.delivery_id));
+  },
+  async retryDelivery(deps, req) {
+    return json(202, await sub.retryDelivery(deps.outbound, req.params.delivery_id));
+  },
+  async publishEvent(deps, req) {
+    const { result, repeated } = await sub.publishEvent(deps.outbound, req.body);
+    return json(repeated ? 200 : 202, result);
   },
 
   async listAudit(deps, req) {

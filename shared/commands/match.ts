@@ -2,10 +2,10 @@ import type { Command } from '../model/webhook';
 import { compileConditions, factsFor, type CompiledConditions } from './evaluate-conditions';
 import type { EventContext } from './event-context';
 
-/** `issues.opened` matches `issues.opened`, `issues.*` and `*`. */
+/** `issues.opened` matches `issues.opened`, `issues.*` and `*`; `agent:complete` also matches `agent:*`. */
 export function triggerMatches(trigger: string, eventType: string): boolean {
   if (trigger === '*' || trigger === eventType) return true;
-  if (trigger.endsWith('.*')) return eventType.startsWith(trigger.slice(0, -1));
+  if (trigger.endsWith('.*') || trigger.endsWith(':*')) return eventType.startsWith(trigger.slice(0, -1));
   return false;
 }
 

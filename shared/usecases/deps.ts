@@ -1,4 +1,5 @@
 import type { Clock, Ids } from '../clock';
+import type { OutboundDeps } from './subscriptions';
 import type { Principal } from '../model/api-key';
 import type { ApiKeyStore, AuditLog, EventQueue, EventStore, PayloadStore, TaskStore, WebhookStore } from '../ports';
 
@@ -17,6 +18,8 @@ export interface ManagementDeps {
   receiverUrl: string;
   /** HTTP client for calls to the receiver (test deliveries). */
   fetch: typeof fetch;
+  /** Outbound: subscriptions, deliveries, publishing. */
+  outbound: OutboundDeps;
 }
 
 /** Who is acting: an API key, or a config file. */

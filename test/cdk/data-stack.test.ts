@@ -162,7 +162,7 @@ it('adds a table, queue and bucket added to the manifest with no CDK change', ()
     jest.doMock('../../shared/resources', () => ({
       ...actual,
       tables: { ...actual.tables, audit: { env: 'AUDIT_TABLE', partitionKey: 'id', indexes: [{ name: 'by_actor', partitionKey: 'actor' }], ttlAttribute: 'ttl' } },
-      queues: { ...actual.queues, deliveries: { ...actual.queues.events, env: 'DELIVERIES_QUEUE_URL', dlqEnv: 'DELIVERIES_DLQ_URL', maxReceiveCount: 8 } },
+      queues: { ...actual.queues, imports: { ...actual.queues.events, env: 'IMPORTS_QUEUE_URL', dlqEnv: 'IMPORTS_DLQ_URL', maxReceiveCount: 8 } },
       buckets: { ...actual.buckets, exports: { env: 'EXPORTS_BUCKET', versioned: false, expireDays: [{ prefix: 'tmp/', days: 1 }] } },
     }));
     // The isolated registry has its own aws-cdk-lib: build and read the stack with that copy.
@@ -178,7 +178,7 @@ it('adds a table, queue and bucket added to the manifest with no CDK change', ()
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       GlobalSecondaryIndexes: [{ IndexName: 'by_actor', Projection: { ProjectionType: 'ALL' } }],
     });
-    expect(json[logicalId(stack.queues.deliveries)].Properties.RedrivePolicy.maxReceiveCount).toBe(8);
+    expect(json[logicalId(stack.queues.imports)].Properties.RedrivePolicy.maxReceiveCount).toBe(8);
     expect(json[logicalId(stack.buckets.exports)].Properties.LifecycleConfiguration.Rules).toEqual([
       expect.objectContaining({ Prefix: 'tmp/', ExpirationInDays: 1 }),
     ]);

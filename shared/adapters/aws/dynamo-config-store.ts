@@ -3,8 +3,9 @@ import { ConflictError, NotFoundError, VersionMismatchError } from '../../errors
 import type { ApiKeyRecord } from '../../model/api-key';
 import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
-import type { ApiKeyStore, AuditLog, Page, WebhookStore } from '../../ports';
-import { queryPage } from './dynamo-helpers';
+import type { SubscriptionRecord } from '../../model/subscription';
+import type { ApiKeyStore, AuditLog, Page, SubscriptionStore, WebhookStore } from '../../ports';
+import { putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 
 /*
@@ -169,5 +170,76 @@ export class DynamoAuditLog implements AuditLog {
       backwards: true,
       filter: resourceId ? { expr: '#r = :r', names: { '#r': 'resource_id' }, values: { ':r': resourceId } } : undefined,
     });
+  }
+}
+
+/** Outbound subscriptions (pk=subscription), with optimistic concurrency on `version`. */
+export class DynamoSubscriptionStore implements SubscriptionStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async get(id: string): Promise<SubscriptionRecord | null> {
+    try {
+      return strip<SubscriptionRecord>((await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: 'subscription', sk: id }, ConsistentRead: true }))).Item);
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  list(limit: number, cursor?: string): Promise<Page<SubscriptionRecord>> {
+    return partition<SubscriptionRecord>(this.db, this.table, 'subscription', limit, cursor);
+  }
+
+  async create(s: SubscriptionRecord): Promise<void> {
+    if (!(await putIfAbsent(this.db, this.table, { pk: 'subscription', sk: s.subscription_id, ...s }, 'pk', 'The config store')))
+      throw new ConflictError(`A subscription with id "${s.subscription_id}" already exists.`, 'already_exists');
+  }
+
+  async replace(s: SubscriptionRecord, expectedVersion: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: 'subscription', sk: s.subscription_id, ...s },
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) {
+        const now = await this.get(s.subscription_id);
+        if (!now) throw new NotFoundError('Subscription', s.subscription_id);
+        throw new VersionMismatchError(expectedVersion, now.version);
+      }
+      throw unavailable('The config store', err);
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'subscription', sk: id }, ConditionExpression: 'attribute_exists(pk)' }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw unavailable('The config store', err);
+    }
+  }
+}
+
+/** Results of `POST /api/events` by idempotency id (pk=publish), kept 30 days. */
+export class DynamoPublishLog {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async get(id: string): Promise<{ event_id: string; deliveries: number } | null> {
+    try {
+      const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: 'publish', sk: id }, ConsistentRead: true }))).Item;
+      return item ? { event_id: item.event_id as string, deliveries: item.deliveries as number } : null;
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  putIfAbsent(id: string, r: { event_id: string; deliveries: number }): Promise<boolean> {
+    return putIfAbsent(this.db, this.table, { pk: 'publish', sk: id, ...r }, 'pk', 'The config store');
   }
 }

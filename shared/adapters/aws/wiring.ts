@@ -2,7 +2,10 @@ import { randomIds, systemClock } from '../../clock';
 import type { ResourceEnv, Settings } from '../../env';
 import type { ManagementDeps } from '../../usecases/deps';
 import { documentClient, s3Client, sqsClient } from './clients';
-import { DynamoApiKeyStore, DynamoAuditLog, DynamoWebhookStore } from './dynamo-config-store';
+import { DynamoApiKeyStore, DynamoAuditLog, DynamoPublishLog, DynamoSubscriptionStore, DynamoWebhookStore } from './dynamo-config-store';
+import { DynamoDeliveryStore } from './dynamo-delivery-store';
+import { SqsDeliveryQueue } from './sqs-delivery-queue';
+import { cachedLoader } from '../../config-cache';
 import { DynamoEventStore } from './dynamo-event-store';
 import { DynamoTaskStore } from './dynamo-task-store';
 import { S3PayloadStore } from './s3-payload-store';
@@ -11,10 +14,24 @@ import { SqsEventQueue } from './sqs-event-queue';
 /** The management API's adapters, wired to the resources its env names. */
 export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
   const db = documentClient();
+  const subscriptions = new DynamoSubscriptionStore(db, r.tables.config);
+  // The publish path reads the subscription list from the container's cache, never a Scan.
+  const listAll = cachedLoader(async () => {
+    const all = [];
+    let cursor: string | undefined;
+    do {
+      const page = await subscriptions.list(100, cursor);
+      all.push(...page.items);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return all;
+  }, s.CONFIG_CACHE_SECONDS * 1000, systemClock);
+  const audit = new DynamoAuditLog(db, r.tables.config);
+  let generation = 0;
   return {
     webhooks: new DynamoWebhookStore(db, r.tables.config),
     keys: new DynamoApiKeyStore(db, r.tables.config),
-    audit: new DynamoAuditLog(db, r.tables.config),
+    audit,
     events: new DynamoEventStore(db, r.tables.events),
     payloads: new S3PayloadStore(s3Client(), r.buckets.payloads),
     queue: new SqsEventQueue(sqsClient(), r.queues.events),
@@ -23,5 +40,20 @@ export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
     ids: randomIds,
     receiverUrl: s.RECEIVER_URL ?? 'http://localhost:3000',
     fetch: globalThis.fetch,
+    outbound: {
+      subscriptions,
+      deliveries: new DynamoDeliveryStore(db, r.tables.deliveries),
+      deliveryQueue: new SqsDeliveryQueue(sqsClient(), r.queues.deliveries),
+      publishes: new DynamoPublishLog(db, r.tables.config),
+      allSubscriptions: async () => (await listAll(String(generation))) ?? [],
+      // A change made through this container is seen by its next publish at once; other
+      // containers see it within CONFIG_CACHE_SECONDS.
+      subscriptionsChanged: () => void generation++,
+      allowPrivateTargets: s.ALLOW_PRIVATE_TARGETS === 'true',
+      retentionDays: s.EVENT_RETENTION_DAYS,
+      audit,
+      clock: systemClock,
+      ids: randomIds,
+    },
   };
 }

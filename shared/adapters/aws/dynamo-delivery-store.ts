@@ -1,0 +1,49 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRecord, DeliveryStatus } from '../../model/subscription';
+import type { DeliveryStore, Page } from '../../ports';
+import { partitionQuery, putIfAbsent, queryPage } from './dynamo-helpers';
+import { isConditionFailed, unavailable } from './errors';
+
+/** Deliveries keyed by delivery_id; by_subscription lists a subscription's newest first. */
+export class DynamoDeliveryStore implements DeliveryStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async create(d: DeliveryRecord): Promise<void> {
+    await putIfAbsent(this.db, this.table, d as unknown as Record<string, unknown>, 'delivery_id', 'The delivery store');
+  }
+
+  async get(id: string): Promise<DeliveryRecord | null> {
+    try {
+      return ((await this.db.send(new GetCommand({ TableName: this.table, Key: { delivery_id: id }, ConsistentRead: true }))).Item as DeliveryRecord) ?? null;
+    } catch (err) {
+      throw unavailable('The delivery store', err);
+    }
+  }
+
+  private async conditionalPut(d: DeliveryRecord, condition: string, values: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: d, ConditionExpression: condition, ExpressionAttributeValues: values }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw unavailable('The delivery store', err);
+    }
+  }
+
+  update(d: DeliveryRecord, expectedAttempts: number): Promise<boolean> {
+    return this.conditionalPut(d, 'attempt_count = :n', { ':n': expectedAttempts });
+  }
+
+  claim(d: DeliveryRecord, expectedAttempts: number, staleBefore: string): Promise<boolean> {
+    return this.conditionalPut(d, 'attempt_count = :n AND (attribute_not_exists(claimed_at) OR claimed_at < :stale)', { ':n': expectedAttempts, ':stale': staleBefore });
+  }
+
+  listBySubscription(subscriptionId: string, limit: number, cursor?: string, status?: DeliveryStatus): Promise<Page<DeliveryRecord>> {
+    return queryPage<DeliveryRecord>(
+      this.db,
+      partitionQuery(this.table, 'by_subscription', 'subscription_id', subscriptionId, status),
+      { limit, cursor, cursorKeys: ['delivery_id', 'subscription_id', 'created_key'] },
+      'The delivery store',
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { IsoTime } from './common';
+import { Conditions } from './conditions';
+
+/** `agent:complete`, `project.*`, `*`: an event type or a prefix wildcard. */
+export const EventPattern = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^(\*|[A-Za-z0-9_:.-]+([.:]\*)?)$/, 'an event type such as agent:complete, a prefix wildcard such as project.* or agent:*, or *');
+
+export const RetryPolicy = z
+  .object({
+    max_attempts: z.number().int().min(1).max(20).default(8),
+    /** Seconds before the second attempt. */
+    initial_delay: z.number().min(1).max(3600).default(10),
+    backoff_multiplier: z.number().min(1).max(10).default(2),
+    /** Seconds; SQS caps a single delay at 12 hours. */
+    max_delay: z.number().min(1).max(43_200).default(3600),
+    /** Retry these 4xx statuses too (429 and 5xx are always retried). */
+    retry_on_4xx: z.array(z.number().int().min(400).max(499)).max(20).default([408]),
+  })
+  .strict();
+export type RetryPolicy = z.infer<typeof RetryPolicy>;
+
+const HeaderName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'a header name');
+const Reserved = /^(host|content-length|content-type|transfer-encoding|connection|user-agent|webhook-.*|x-hookline-.*)$/i;
+
+const SubscriptionFields = {
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  events: z.array(EventPattern).min(1).max(100),
+  description: z.string().max(500).optional(),
+  headers: z
+    .record(HeaderName, z.string().max(4096))
+    .default({})
+    .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers')
+    .refine((h) => !Object.keys(h).some((k) => Reserved.test(k)), 'reserved header names (content-type, user-agent, webhook-*, x-hookline-*) cannot be set'),
+  filters: Conditions.optional(),
+  retry_policy: RetryPolicy.default({ max_attempts: 8, initial_delay: 10, backoff_multiplier: 2, max_delay: 3600, retry_on_4xx: [408] }),
+  timeout_seconds: z.number().int().min(1).max(30).default(15),
+  enabled: z.boolean().default(true),
+};
+
+/** `POST /api/subscriptions` body. */
+export const SubscriptionCreate = z
+  .object({
+    subscription_id: z.string().regex(/^sub_[a-z0-9_-]{1,64}$/i).optional(),
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'whsec_ followed by base64 of 24 to 64 bytes').optional(),
+    ...SubscriptionFields,
+  })
+  .strict()
+  .meta({ id: 'SubscriptionCreate' });
+export type SubscriptionCreate = z.infer<typeof SubscriptionCreate>;
+
+export interface SubscriptionRecord {
+  subscription_id: string;
+  url: string;
+  events: string[];
+  description?: string;
+  headers: Record<string, string>;
+  filters?: z.infer<typeof Conditions>;
+  retry_policy: RetryPolicy;
+  timeout_seconds: number;
+  enabled: boolean;
+  secret: string;
+  previous_secrets: { secret: string; expires_at: string }[];
+  disabled_reason?: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  version: number;
+}
+
+export const SubscriptionView = z
+  .object({
+    subscription_id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().optional(),
+    headers: z.record(z.string(), z.string()),
+    filters: z.record(z.string(), z.unknown()).optional(),
+    retry_policy: z.record(z.string(), z.unknown()),
+    timeout_seconds: z.number(),
+    enabled: z.boolean(),
+    disabled_reason: z.string().optional(),
+    secret: z.string(),
+    created_at: IsoTime,
+    updated_at: IsoTime,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Subscription' });
+
+export const DELIVERY_STATUSES = ['pending', 'sending', 'success', 'retrying', 'failed'] as const;
+export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export interface DeliveryAttempt {
+  attempt: number;
+  at: string;
+  status_code: number | null;
+  duration_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
+}
+
+/** One event for one subscription; the body is fixed at publish time so every attempt sends the same bytes. */
+export interface DeliveryRecord {
+  delivery_id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  body: string;
+  attempts: DeliveryAttempt[];
+  /** attempts.length, kept as a number for conditional writes. */
+  attempt_count: number;
+  /** Set while an attempt is in flight; a claim older than the timeout can be taken over. */
+  claimed_at?: string;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /** `${created_at}#${delivery_id}`: sort key of by_subscription. */
+  created_key: string;
+  expires_at: number;
+}
+
+export const PublishInput = z
+  .object({
+    type: z.string().min(1).max(200).regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits and _ : . -'),
+    data: z.unknown(),
+    id: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .meta({ id: 'PublishInput' });

@@ -1,0 +1,96 @@
+import type { Clock } from '../clock';
+import { deliveryHeaders } from '../delivery/signing';
+import { classifyStatus, parseRetryAfter, retryDelaySeconds } from '../delivery/retry-schedule';
+import { UnsafeTargetError } from '../delivery/ssrf';
+import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../model/subscription';
+import type { DeliveryStore } from '../ports';
+
+/** What one HTTP attempt returned (the SSRF-guarded client's answer). */
+export interface SendResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  bodyExcerpt: string;
+  durationMs: number;
+}
+
+export interface DeliverDeps {
+  deliveries: DeliveryStore;
+  loadSubscription(id: string): Promise<SubscriptionRecord | null>;
+  /** POSTs through the SSRF guard; throws on refusal, timeout or connection failure. */
+  send(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult>;
+  /** Turns a subscription off (410 Gone), with the reason. */
+  disableSubscription(id: string, reason: string): Promise<void>;
+  clock: Clock;
+  random?: () => number;
+}
+
+export type DeliverOutcome = { kind: 'done' } | { kind: 'retry'; delaySeconds: number };
+
+function activeSecrets(s: SubscriptionRecord, now: Date): string[] {
+  return [s.secret, ...s.previous_secrets.filter((p) => Date.parse(p.expires_at) > now.getTime()).map((p) => p.secret)];
+}
+
+/**
+ * One attempt of one delivery. Signed with Standard Webhooks headers (every active secret during a
+ * rotation) and X-Hookline-Signature; `webhook-id` is the delivery id, the same on every attempt,
+ * so receivers dedup retries. The attempt is recorded with a write conditional on the attempt
+ * count, so two copies of the same SQS message never record (or send) the same attempt twice.
+ */
+export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutcome> {
+  const d = await deps.deliveries.get(deliveryId);
+  if (!d || d.status === 'success' || d.status === 'failed') return { kind: 'done' };
+  const now = deps.clock.now();
+  const sub = await deps.loadSubscription(d.subscription_id);
+  const n = d.attempt_count;
+  const { claimed_at: _claim, ...base } = d;
+  // Every outcome replaces the item: the attempt is appended and the claim dropped.
+  const finish = (status: DeliveryRecord['status'], attempt: DeliveryAttempt, next: string | null) =>
+    deps.deliveries.update({ ...base, status, attempts: [...d.attempts, attempt], attempt_count: n + 1, next_attempt_at: next, updated_at: deps.clock.now().toISOString() }, n);
+
+  if (!sub || !sub.enabled) {
+    await finish('failed', { attempt: n + 1, at: now.toISOString(), status_code: null, duration_ms: 0, response_excerpt: null, error: sub ? `subscription disabled${sub.disabled_reason ? `: ${sub.disabled_reason}` : ''}` : 'subscription deleted' }, null);
+    return { kind: 'done' };
+  }
+  // Claim the attempt; a concurrent copy of the message loses here. A claim left by a crashed
+  // worker is taken over once it is older than the request timeout.
+  const stale = new Date(now.getTime() - (sub.timeout_seconds + 30) * 1000).toISOString();
+  if (!(await deps.deliveries.claim({ ...d, status: 'sending', claimed_at: now.toISOString(), updated_at: now.toISOString() }, n, stale))) return { kind: 'done' };
+
+  const headers = {
+    ...sub.headers,
+    ...deliveryHeaders({ secrets: activeSecrets(sub, now), deliveryId: d.delivery_id, eventType: d.event_type, timestampSeconds: Math.floor(now.getTime() / 1000), body: d.body }),
+  };
+  let result: SendResult | undefined;
+  let error: Error | undefined;
+  const started = Date.now();
+  try {
+    result = await deps.send(sub.url, headers, d.body, sub.timeout_seconds * 1000);
+  } catch (err) {
+    error = err as Error;
+  }
+  const attempt: DeliveryAttempt = {
+    attempt: n + 1,
+    at: now.toISOString(),
+    status_code: result?.status ?? null,
+    duration_ms: result?.durationMs ?? Date.now() - started,
+    response_excerpt: result ? result.bodyExcerpt.slice(0, 4096) : null,
+    error: error ? error.message.slice(0, 500) : null,
+  };
+  const verdict = error ? (error instanceof UnsafeTargetError ? 'fail' : 'retry') : classifyStatus(result!.status, sub.retry_policy);
+  if (verdict === 'success') {
+    await finish('success', attempt, null);
+    return { kind: 'done' };
+  }
+  if (verdict === 'gone') {
+    await deps.disableSubscription(sub.subscription_id, `the endpoint answered 410 Gone at ${attempt.at}`);
+    await finish('failed', attempt, null);
+    return { kind: 'done' };
+  }
+  if (verdict === 'retry' && n + 1 < sub.retry_policy.max_attempts) {
+    const delay = retryDelaySeconds(sub.retry_policy, n + 1, result ? parseRetryAfter(result.headers['retry-after'], now) : undefined, deps.random);
+    await finish('retrying', attempt, new Date(now.getTime() + delay * 1000).toISOString());
+    return { kind: 'retry', delaySeconds: delay };
+  }
+  await finish('failed', attempt, null);
+  return { kind: 'done' };
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { randomId, type Clock, type Ids } from '../clock';
+import { triggerMatches } from '../commands/match';
+import { evaluateConditions } from '../commands/evaluate-conditions';
+import { checkUrl } from '../delivery/ssrf';
+import { generateSubscriptionSecret } from '../delivery/signing';
+import { NotFoundError, ValidationError, VersionMismatchError } from '../errors';
+import { maskSecret } from '../model/common';
+import type { DeliveryRecord, SubscriptionCreate, SubscriptionRecord } from '../model/subscription';
+import type { DeliveryQueue, DeliveryStore, Page, SubscriptionStore } from '../ports';
+import { recordAudit } from './audit';
+import type { Actor, ManagementDeps } from './deps';
+
+export interface OutboundDeps extends Pick<ManagementDeps, 'audit' | 'clock' | 'ids'> {
+  subscriptions: SubscriptionStore;
+  deliveries: DeliveryStore;
+  deliveryQueue: DeliveryQueue;
+  /** Publish results by idempotency id (a repeated `id` answers the first result). */
+  publishes: { get(id: string): Promise<PublishResult | null>; putIfAbsent(id: string, r: PublishResult): Promise<boolean> };
+  /** Cached list of subscriptions (no Scan on the publish path). */
+  allSubscriptions(): Promise<SubscriptionRecord[]>;
+  /** Called after a subscription changes, so the cached list is read again. */
+  subscriptionsChanged(): void;
+  allowPrivateTargets: boolean;
+  retentionDays: number;
+}
+
+export interface PublishResult {
+  event_id: string;
+  deliveries: number;
+}
+
+/** A subscription as the API shows it: secret masked unless `reveal`. */
+export function subscriptionView(s: SubscriptionRecord, reveal = false) {
+  const { previous_secrets: _p, created_by: _c, ...rest } = s;
+  return { ...rest, secret: reveal ? s.secret : maskSecret(s.secret) };
+}
+
+function checkTarget(deps: Pick<OutboundDeps, 'allowPrivateTargets'>, url: string): void {
+  try {
+    checkUrl(url, { allowPrivate: deps.allowPrivateTargets });
+  } catch (err) {
+    throw new ValidationError('The URL is not an allowed delivery target.', [{ path: 'url', message: (err as Error).message }]);
+  }
+}
+
+export async function getSubscription(deps: Pick<OutboundDeps, 'subscriptions'>, id: string): Promise<SubscriptionRecord> {
+  const s = await deps.subscriptions.get(id);
+  if (!s) throw new NotFoundError('Subscription', id);
+  return s;
+}
+
+export async function createSubscription(deps: OutboundDeps, actor: Actor, input: SubscriptionCreate): Promise<SubscriptionRecord> {
+  checkTarget(deps, input.url);
+  const now = deps.clock.now().toISOString();
+  const { secret, subscription_id, ...fields } = input;
+  const s: SubscriptionRecord = {
+    ...fields,
+    subscription_id: subscription_id ?? `sub_${randomId(16)}`,
+    secret: secret ?? generateSubscriptionSecret(),
+    previous_secrets: [],
+    created_at: now,
+    created_by: actor.name,
+    updated_at: now,
+    version: 1,
+  };
+  await deps.subscriptions.create(s);
+  deps.subscriptionsChanged();
+  await recordAudit(deps, actor, 'subscription.create', { type: 'subscription', id: s.subscription_id }, null, subscriptionView(s));
+  return s;
+}
+
+export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: string, input: SubscriptionCreate, ifMatch?: number): Promise<SubscriptionRecord> {
+  if (input.subscription_id !== undefined && input.subscription_id !== id)
+    throw new ValidationError('subscription_id in the body must equal the one in the path.', [{ path: 'subscription_id', message: `expected "${id}"` }]);
+  checkTarget(deps, input.url);
+  const before = await getSubscription(deps, id);
+  if (ifMatch !== undefined && ifMatch !== before.version) throw new VersionMismatchError(ifMatch, before.version);
+  const { secret, subscription_id: _id, ...fields } = input;
+  const after: SubscriptionRecord = {
+    ...fields,
+    subscription_id: id,
+    secret: secret ?? before.secret,
+    previous_secrets: secret && secret !== before.secret ? [] : before.previous_secrets,
+    created_at: before.created_at,
+    created_by: before.created_by,
+    updated_at: deps.clock.now().toISOString(),
+    version: before.version + 1,
+  };
+  await deps.subscriptions.replace(after, before.version);
+  deps.subscriptionsChanged();
+  await recordAudit(deps, actor, 'subscription.update', { type: 'subscription', id }, subscriptionView(before), subscriptionView(after));
+  return after;
+}
+
+export async function deleteSubscription(deps: OutboundDeps, actor: Actor, id: string): Promise<void> {
+  const before = await getSubscription(deps, id);
+  if (!(await deps.subscriptions.delete(id))) throw new NotFoundError('Subscription', id);
+  deps.subscriptionsChanged();
+  await recordAudit(deps, actor, 'subscription.delete', { type: 'subscription', id }, subscriptionView(before), null);
+}
+
+/** True when the subscription wants this event: an `events` pattern matches and its filters hold. */
+export function wants(s: SubscriptionRecord, type: string, data: unknown): boolean {
+  if (!s.enabled || !s.events.some((p) => triggerMatches(p, type))) return false;
+  return !s.filters || evaluateConditions(s.filters, { payload: data, event_type: type, provider: 'hookline', webhook_id: '' }).matched;
+}
+
+/**
+ * `POST /api/events`: one delivery per matching subscription, each with the body fixed now, and
+ * one queue message per delivery. With an `id`, a repeat answers the first result and delivers
+ * nothing new; delivery ids derive from (event, subscription), so a retried publish that failed
+ * half-way creates no duplicates either.
+ */
+export async function publishEvent(deps: OutboundDeps, input: { type: string; data: unknown; id?: string }): Promise<{ result: PublishResult; repeated: boolean }> {
+  if (input.id) {
+    const first = await deps.publishes.get(input.id);
+    if (first) return { result: first, repeated: true };
+  }
+  const event_id = input.id ? `evt_${createHash('sha256').update(`publish\n${input.id}`).digest('hex').slice(0, 26)}` : deps.ids.next('evt');
+  const now = deps.clock.now();
+  const targets = (await deps.allSubscriptions()).filter((s) => wants(s, input.type, input.data));
+  const ids: string[] = [];
+  for (const s of targets) {
+    const delivery_id = `dlv_${createHash('sha256').update(`${event_id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
+    const body = JSON.stringify({ id: event_id, type: input.type, timestamp: now.toISOString(), data: input.data ?? null, subscription_id: s.subscription_id });
+    const d: DeliveryRecord = {
+      delivery_id,
+      subscription_id: s.subscription_id,
+      event_id,
+      event_type: input.type,
+      status: 'pending',
+      body,
+      attempts: [],
+      attempt_count: 0,
+      next_attempt_at: now.toISOString(),
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      created_key: `${now.toISOString()}#${delivery_id}`,
+      expires_at: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+    };
+    await deps.deliveries.create(d);
+    ids.push(delivery_id);
+  }
+  await deps.deliveryQueue.sendAll(ids);
+  const result = { event_id, deliveries: ids.length };
+  if (input.id && !(await deps.publishes.putIfAbsent(input.id, result))) {
+    // A concurrent publish with the same id won; its deliveries have the same ids as ours.
+    return { result: (await deps.publishes.get(input.id)) ?? result, repeated: true };
+  }
+  return { result, repeated: false };
+}
+
+/** A subscription's deliveries, newest first (attempts omitted; see the delivery detail). */
+export async function listDeliveries(deps: Pick<OutboundDeps, 'subscriptions' | 'deliveries'>, id: string, limit: number, cursor?: string, status?: DeliveryRecord['status']): Promise<Page<Record<string, unknown>>> {
+  await getSubscription(deps, id);
+  const page = await deps.deliveries.listBySubscription(id, limit, cursor, status);
+  return { items: page.items.map(deliverySummary), next_cursor: page.next_cursor };
+}
+
+export function deliverySummary(d: DeliveryRecord) {
+  const last = d.attempts.at(-1);
+  return {
+    delivery_id: d.delivery_id,
+    subscription_id: d.subscription_id,
+    event_id: d.event_id,
+    event_type: d.event_type,
+    status: d.status,
+    attempt_count: d.attempt_count,
+    last_status_code: last?.status_code ?? null,
+    next_attempt_at: d.next_attempt_at,
+    created_at: d.created_at,
+    updated_at: d.updated_at,
+  };
+}
+
+export async function getDelivery(deps: Pick<OutboundDeps, 'deliveries'>, id: string) {
+  const d = await deps.deliveries.get(id);
+  if (!d) throw new NotFoundError('Delivery', id);
+  return { ...deliverySummary(d), attempts: d.attempts, body: d.body };
+}
+
+/** Sends a delivery again (a new attempt, counted after the earlier ones). */
+export async function retryDelivery(deps: Pick<OutboundDeps, 'deliveries' | 'deliveryQueue' | 'clock'>, id: string) {
+  const d = await deps.deliveries.get(id);
+  if (!d) throw new NotFoundError('Delivery', id);
+  if (d.status !== 'sending') {
+    const { claimed_at: _c, ...rest } = d;
+    await deps.deliveries.update({ ...rest, status: 'pending', next_attempt_at: deps.clock.now().toISOString(), updated_at: deps.clock.now().toISOString() }, d.attempt_count);
+  }
+  await deps.deliveryQueue.sendAll([id]);
+  return { delivery_id: id, status: 'pending' as const };
+}
