@@ -141,6 +141,17 @@ export const operations: Record<string, Op> = {
   async retryDelivery(deps, req) {
     return json(202, await sub.retryDelivery(deps.outbound, req.params.delivery_id));
   },
+  async rotateSubscriptionSecret(deps, req) {
+    const x = await sub.rotateSubscriptionSecret(deps.outbound, req.principal, req.params.id, req.body.grace_seconds);
+    const grace = x.previous_secrets.map((p) => p.expires_at).sort().at(-1);
+    return json(200, { ...sub.subscriptionView(x, true), ...(grace ? { previous_secret_expires_at: grace } : {}) }, etag(x.version));
+  },
+  async testSubscription(deps, req) {
+    return json(202, await sub.testSubscription(deps.outbound, req.params.id));
+  },
+  async listEventTypes() {
+    return json(200, { items: sub.EVENT_TYPES, next_cursor: null });
+  },
   async publishEvent(deps, req) {
     const { result, repeated } = await sub.publishEvent(deps.outbound, req.body);
     return json(repeated ? 200 : 202, result);

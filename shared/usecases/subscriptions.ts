@@ -191,3 +191,56 @@ export async function retryDelivery(deps: Pick<OutboundDeps, 'deliveries' | 'del
   await deps.deliveryQueue.sendAll([id]);
   return { delivery_id: id, status: 'pending' as const };
 }
+
+/** Event types Hookline knows: its own, and the agent platform's documented ones. Others may be published too. */
+export const EVENT_TYPES: { type: string; description: string; source: 'hookline' | 'platform' }[] = [
+  { type: 'hookline.test', description: 'Sent by POST /api/subscriptions/{id}/test to that subscription only', source: 'hookline' },
+  { type: 'agent:complete', description: 'An agent finished a task', source: 'platform' },
+  { type: 'swarm:progress', description: 'Progress of a group of agents', source: 'platform' },
+  { type: 'budget:warning', description: 'A budget threshold was crossed', source: 'platform' },
+  { type: 'project.created', description: 'A project was created', source: 'platform' },
+  { type: 'chat_message_received', description: 'A chat message arrived', source: 'platform' },
+];
+
+/** New secret; the old one keeps signing (a second `v1,` entry) for `graceSeconds`. */
+export async function rotateSubscriptionSecret(deps: OutboundDeps, actor: Actor, id: string, graceSeconds: number): Promise<SubscriptionRecord> {
+  const before = await getSubscription(deps, id);
+  const now = deps.clock.now().getTime();
+  const still = before.previous_secrets.filter((p) => Date.parse(p.expires_at) > now);
+  const after: SubscriptionRecord = {
+    ...before,
+    secret: generateSubscriptionSecret(),
+    previous_secrets: graceSeconds > 0 ? [...still, { secret: before.secret, expires_at: new Date(now + graceSeconds * 1000).toISOString() }] : still,
+    updated_at: new Date(now).toISOString(),
+    version: before.version + 1,
+  };
+  await deps.subscriptions.replace(after, before.version);
+  deps.subscriptionsChanged();
+  await recordAudit(deps, actor, 'subscription.rotate_secret', { type: 'subscription', id }, subscriptionView(before), subscriptionView(after));
+  return after;
+}
+
+/** Sends a `hookline.test` event to this subscription only (whatever its patterns and filters). */
+export async function testSubscription(deps: OutboundDeps, id: string): Promise<PublishResult & { delivery_id: string }> {
+  const s = await getSubscription(deps, id);
+  const now = deps.clock.now();
+  const event_id = deps.ids.next('evt');
+  const delivery_id = `dlv_${createHash('sha256').update(`${event_id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
+  await deps.deliveries.create({
+    delivery_id,
+    subscription_id: s.subscription_id,
+    event_id,
+    event_type: 'hookline.test',
+    status: 'pending',
+    body: JSON.stringify({ id: event_id, type: 'hookline.test', timestamp: now.toISOString(), data: { message: 'A test delivery from Hookline' }, subscription_id: s.subscription_id }),
+    attempts: [],
+    attempt_count: 0,
+    next_attempt_at: now.toISOString(),
+    created_at: now.toISOString(),
+    updated_at: now.toISOString(),
+    created_key: `${now.toISOString()}#${delivery_id}`,
+    expires_at: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+  });
+  await deps.deliveryQueue.sendAll([delivery_id]);
+  return { event_id, deliveries: 1, delivery_id };
+}

@@ -138,3 +138,33 @@ describe('outbound deliveries', () => {
     expect(((await bad.json()) as any).error.details.map((d: { path: string }) => d.path).sort()).toEqual(['events', 'retry_policy.max_attempts', 'url']);
   });
 });
+
+describe('subscription tools', () => {
+  it('sends a hookline.test to one subscription, and lists event types', async () => {
+    const k = await sink();
+    const sub = await subscribe({ url: k.url, events: ['nothing.matches.this'] });
+    const t = await s.admin(`/api/subscriptions/${sub.subscription_id}/test`, { method: 'POST' });
+    expect(t.status).toBe(202);
+    await pollUntil(async () => k.hits.length === 1, 'the test delivery');
+    expect(JSON.parse(k.hits[0].body).type).toBe('hookline.test');
+    const types = (await (await s.admin('/api/event-types')).json()) as any;
+    expect(types.items.map((x: { type: string }) => x.type)).toEqual(expect.arrayContaining(['hookline.test', 'agent:complete', 'project.created']));
+  });
+
+  it('rotates the secret with grace: both signatures are sent and each verifies', async () => {
+    const k = await sink();
+    const sub = await subscribe({ url: k.url, events: ['rotation.check'] });
+    const r = await s.admin(`/api/subscriptions/${sub.subscription_id}/rotate-secret`, { method: 'POST', body: JSON.stringify({ grace_seconds: 600 }) });
+    const rotated = (await r.json()) as { secret: string; previous_secret_expires_at: string };
+    expect(rotated.secret).not.toBe(sub.secret);
+    expect(Date.parse(rotated.previous_secret_expires_at)).toBeGreaterThan(Date.now());
+    await publish({ type: 'rotation.check', data: {} });
+    await pollUntil(async () => k.hits.length === 1, 'the delivery');
+    const hit = k.hits[0];
+    expect(hit.headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(() => new StandardWebhook(rotated.secret).verify(hit.body, hit.headers)).not.toThrow();
+    expect(() => new StandardWebhook(sub.secret).verify(hit.body, hit.headers)).not.toThrow();
+    const shown = (await (await s.admin(`/api/subscriptions/${sub.subscription_id}`)).json()) as any;
+    expect(shown.secret).toBe(`whsec_…${rotated.secret.slice(-4)}`);
+  });
+});
