@@ -126,3 +126,18 @@ export interface DeliveryStore {
 export interface DeliveryQueue {
   sendAll(deliveryIds: string[]): Promise<void>;
 }
+
+export interface QueueStats {
+  queue: string;
+  visible: number;
+  in_flight: number;
+  delayed: number;
+  /** Messages waiting in the queue's dead-letter queue. */
+  dlq: number | null;
+}
+
+export interface QueueAdmin {
+  stats(): Promise<QueueStats[]>;
+  /** Moves up to `max` messages from a queue's DLQ back to it; returns how many moved. */
+  redrive(queue: string, max: number): Promise<number>;
+}

@@ -164,7 +164,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     timeoutSeconds: 29,
     tables: { config: 'readwrite', events: 'read', tasks: 'readwrite', deliveries: 'readwrite' },
-    queues: { events: ['send'], deliveries: ['send'] },
+    queues: { events: ['send', 'dlq'], deliveries: ['send', 'dlq'] },
     buckets: { config: 'readwrite', payloads: 'read' },
   },
   interactive: {

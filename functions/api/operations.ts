@@ -152,6 +152,12 @@ export const operations: Record<string, Op> = {
   async listEventTypes() {
     return json(200, { items: sub.EVENT_TYPES, next_cursor: null });
   },
+  async queueStats(deps) {
+    return json(200, { items: await deps.queues.stats(), next_cursor: null });
+  },
+  async redriveDlq(deps, req) {
+    return json(200, { queue: req.body.queue, moved: await deps.queues.redrive(req.body.queue, req.body.max) });
+  },
   async publishEvent(deps, req) {
     const { result, repeated } = await sub.publishEvent(deps.outbound, req.body);
     return json(repeated ? 200 : 202, result);

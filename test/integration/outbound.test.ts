@@ -168,3 +168,20 @@ describe('subscription tools', () => {
     expect(shown.secret).toBe(`whsec_…${rotated.secret.slice(-4)}`);
   });
 });
+
+describe('queues', () => {
+  it('reports queue depths and moves dead letters back to their queue', async () => {
+    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { sqsClient } = await import('../../shared/adapters/aws/clients');
+    await sqsClient().send(new SendMessageCommand({ QueueUrl: s.env.DELIVERIES_DLQ_URL, MessageBody: JSON.stringify({ delivery_id: 'dlv_gone' }) }));
+    const before = (await (await s.admin('/api/queues/stats')).json()) as any;
+    expect(before.items.map((q: { queue: string }) => q.queue).sort()).toEqual(['deliveries', 'events']);
+    expect(before.items.find((q: { queue: string }) => q.queue === 'deliveries').dlq).toBe(1);
+    const r = await s.admin('/api/queues/dlq/redrive', { method: 'POST', body: JSON.stringify({ queue: 'deliveries' }) });
+    expect(await r.json()).toEqual({ queue: 'deliveries', moved: 1 });
+    const after = (await (await s.admin('/api/queues/stats')).json()) as any;
+    expect(after.items.find((q: { queue: string }) => q.queue === 'deliveries').dlq).toBe(0);
+    const bad = await s.admin('/api/queues/dlq/redrive', { method: 'POST', body: JSON.stringify({ queue: 'nope' }) });
+    expect(((await bad.json()) as any).error.details[0].path).toBe('queue');
+  });
+});

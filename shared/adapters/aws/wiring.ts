@@ -5,6 +5,7 @@ import { documentClient, s3Client, sqsClient } from './clients';
 import { DynamoApiKeyStore, DynamoAuditLog, DynamoPublishLog, DynamoSubscriptionStore, DynamoWebhookStore } from './dynamo-config-store';
 import { DynamoDeliveryStore } from './dynamo-delivery-store';
 import { SqsDeliveryQueue } from './sqs-delivery-queue';
+import { SqsQueueAdmin } from './sqs-queue-admin';
 import { cachedLoader } from '../../config-cache';
 import { DynamoEventStore } from './dynamo-event-store';
 import { DynamoTaskStore } from './dynamo-task-store';
@@ -40,6 +41,10 @@ export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
     ids: randomIds,
     receiverUrl: s.RECEIVER_URL ?? 'http://localhost:3000',
     fetch: globalThis.fetch,
+    queues: new SqsQueueAdmin(
+      sqsClient(),
+      Object.fromEntries(Object.entries(r.queues).map(([name, url]) => [name, { url, ...(r.dlqs[name] ? { dlqUrl: r.dlqs[name] } : {}) }])),
+    ),
     outbound: {
       subscriptions,
       deliveries: new DynamoDeliveryStore(db, r.tables.deliveries),
