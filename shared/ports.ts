@@ -120,6 +120,8 @@ export interface DeliveryStore {
   /** Marks attempt `expectedAttempts + 1` in flight unless another claim newer than `staleBefore` holds it. */
   claim(d: DeliveryRecord, expectedAttempts: number, staleBefore: string): Promise<boolean>;
   listBySubscription(subscriptionId: string, limit: number, cursor?: string, status?: DeliveryStatus): Promise<Page<DeliveryRecord>>;
+  /** Deliveries created at or after `since` (ISO), newest first, at most `max`. */
+  listSince(subscriptionId: string, since: string, max: number): Promise<DeliveryRecord[]>;
 }
 
 /** The deliveries queue: one message `{delivery_id}` per delivery. */

@@ -135,6 +135,9 @@ export const operations: Record<string, Op> = {
   async listDeliveries(deps, req) {
     return json(200, await sub.listDeliveries(deps.outbound, req.params.id, req.query.limit as number, req.query.cursor as string | undefined, req.query.status as never));
   },
+  async subscriptionStats(deps, req) {
+    return json(200, await sub.subscriptionStats(deps.outbound, req.params.id, req.query.window_hours as number));
+  },
   async getDelivery(deps, req) {
     return json(200, await sub.getDelivery(deps.outbound, req.params.delivery_id));
   },

@@ -244,3 +244,30 @@ export async function testSubscription(deps: OutboundDeps, id: string): Promise<
   await deps.deliveryQueue.sendAll([delivery_id]);
   return { event_id, deliveries: 1, delivery_id };
 }
+
+function quantile(sorted: number[], q: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Success rate, attempt latency p50/p95 and retries over the last `windowHours` (at most 10,000 deliveries read). */
+export async function subscriptionStats(deps: Pick<OutboundDeps, 'subscriptions' | 'deliveries' | 'clock'>, id: string, windowHours: number) {
+  await getSubscription(deps, id);
+  const since = new Date(deps.clock.now().getTime() - windowHours * 3_600_000).toISOString();
+  const list = await deps.deliveries.listSince(id, since, 10_000);
+  const by = (st: string) => list.filter((d) => d.status === st).length;
+  const durations = list.flatMap((d) => d.attempts.map((a) => a.duration_ms)).sort((a, b) => a - b);
+  const finished = by('success') + by('failed');
+  return {
+    subscription_id: id,
+    window_hours: windowHours,
+    since,
+    deliveries: list.length,
+    by_status: { pending: by('pending'), sending: by('sending'), success: by('success'), retrying: by('retrying'), failed: by('failed') },
+    success_rate: finished ? by('success') / finished : null,
+    attempts: durations.length,
+    retries: list.reduce((n, d) => n + Math.max(0, d.attempt_count - 1), 0),
+    latency_ms: { p50: quantile(durations, 0.5), p95: quantile(durations, 0.95) },
+    truncated: list.length >= 10_000,
+  };
+}

@@ -185,3 +185,20 @@ describe('queues', () => {
     expect(((await bad.json()) as any).error.details[0].path).toBe('queue');
   });
 });
+
+describe('stats', () => {
+  it('reports success rate, latency percentiles and retries', async () => {
+    const k = await sink([{ status: 500 }, { status: 404 }]);
+    const sub = await subscribe({ url: k.url, events: ['stats.*'], retry_policy: fast });
+    await publish({ type: 'stats.a', data: {} }); // 500, then 404 (not retried): failed after 2 attempts
+    await pollUntil(async () => ((await deliveries(sub.subscription_id))[0]?.status === 'failed' ? true : undefined), 'the failure', 20_000);
+    await publish({ type: 'stats.b', data: {} }); // 200
+    await publish({ type: 'stats.c', data: {} }); // 200
+    await pollUntil(async () => ((await deliveries(sub.subscription_id)).filter((d) => d.status === 'success').length === 2 ? true : undefined), 'two successes');
+    const st = (await (await s.admin(`/api/subscriptions/${sub.subscription_id}/stats?window_hours=1`)).json()) as any;
+    expect(st).toMatchObject({ deliveries: 3, by_status: { success: 2, failed: 1 }, attempts: 4, retries: 1, window_hours: 1 });
+    expect(st.success_rate).toBeCloseTo(2 / 3);
+    expect(st.latency_ms.p50).toEqual(expect.any(Number));
+    expect(st.latency_ms.p95).toBeGreaterThanOrEqual(st.latency_ms.p50);
+  });
+});

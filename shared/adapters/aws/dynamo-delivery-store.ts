@@ -38,6 +38,23 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return this.conditionalPut(d, 'attempt_count = :n AND (attribute_not_exists(claimed_at) OR claimed_at < :stale)', { ':n': expectedAttempts, ':stale': staleBefore });
   }
 
+  async listSince(subscriptionId: string, since: string, max: number): Promise<DeliveryRecord[]> {
+    const out: DeliveryRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const q = partitionQuery(this.table, 'by_subscription', 'subscription_id', subscriptionId);
+      const page = await queryPage<DeliveryRecord>(
+        this.db,
+        { ...q, KeyConditionExpression: '#p = :p AND created_key >= :since', ExpressionAttributeValues: { ...q.ExpressionAttributeValues, ':since': since } },
+        { limit: Math.min(100, max - out.length), cursor, cursorKeys: ['delivery_id', 'subscription_id', 'created_key'] },
+        'The delivery store',
+      );
+      out.push(...page.items);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor && out.length < max);
+    return out;
+  }
+
   listBySubscription(subscriptionId: string, limit: number, cursor?: string, status?: DeliveryStatus): Promise<Page<DeliveryRecord>> {
     return queryPage<DeliveryRecord>(
       this.db,
