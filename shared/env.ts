@@ -22,6 +22,8 @@ const Settings = z.object({
   WEBHOOKS_ADMIN_KEY: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   ADMIN_KEY_SECRET_ARN: z.optional(z.string()),
   ALLOW_PRIVATE_TARGETS: z._default(z.enum(['true', 'false']), 'false'),
+  /** A subscription whose deliveries have all failed for this many days is disabled. */
+  AUTO_DISABLE_AFTER_DAYS: intIn(1, 365, 5),
 });
 export type Settings = z.infer<typeof Settings>;
 

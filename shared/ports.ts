@@ -143,3 +143,8 @@ export interface QueueAdmin {
   /** Moves up to `max` messages from a queue's DLQ back to it; returns how many moved. */
   redrive(queue: string, max: number): Promise<number>;
 }
+
+/** Publishes Hookline's own events (event.received, task.created, ...) to matching subscriptions. */
+export interface InternalEvents {
+  publish(type: string, data: unknown): Promise<void>;
+}

@@ -183,7 +183,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     // Up to 10 deliveries of up to 30 s each, sent concurrently.
     timeoutSeconds: 60,
     tables: { config: 'readwrite', deliveries: 'readwrite' },
-    queues: { deliveries: ['consume'] },
+    queues: { deliveries: ['consume', 'send'] },
   },
   authorizer: {
     entry: 'functions/authorizer/handler.ts',
@@ -206,8 +206,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Event consumer: store the event, match commands, run actions',
     memoryMb: 1024,
     timeoutSeconds: 30,
-    tables: { config: 'read', events: 'readwrite', tasks: 'readwrite', actions: 'readwrite', questions: 'readwrite' },
-    queues: { events: ['consume'] },
+    tables: { config: 'read', events: 'readwrite', tasks: 'readwrite', actions: 'readwrite', questions: 'readwrite', deliveries: 'write' },
+    queues: { events: ['consume'], deliveries: ['send'] },
     topics: ['tasks'],
     buckets: { payloads: 'readwrite' },
   },

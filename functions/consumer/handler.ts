@@ -4,6 +4,8 @@ import { documentClient, s3Client, snsClient, sqsClient } from '../../shared/ada
 import { DynamoIntentStore } from '../../shared/adapters/aws/dynamo-intent-store';
 import { DynamoQuestionStore } from '../../shared/adapters/aws/dynamo-question-store';
 import { makeEffects } from '../../shared/actions/effects';
+import { outboundDeps } from '../../shared/adapters/aws/wiring';
+import { internalEvents } from '../../shared/usecases/subscriptions';
 import { guardedFetchFn } from '../../shared/delivery/fetch-adapter';
 import { DynamoTaskStore } from '../../shared/adapters/aws/dynamo-task-store';
 import { SnsTaskTopic } from '../../shared/adapters/aws/sns-task-topic';
@@ -23,7 +25,9 @@ function init(): ProcessDeps & { queueUrl: string } {
   const store = new DynamoWebhookStore(documentClient(), resources.tables.config);
   const questions = new DynamoQuestionStore(documentClient(), resources.tables.questions);
   const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
+  const internal = internalEvents(outboundDeps(resources, settings), (message, extra) => console.error(JSON.stringify({ level: 'ERROR', message, ...extra })));
   return {
+    internal,
     loadWebhook: cachedLoader((id) => store.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock),
     events: new DynamoEventStore(documentClient(), resources.tables.events),
     payloads: new S3PayloadStore(s3Client(), resources.buckets.payloads),
@@ -36,6 +40,7 @@ function init(): ProcessDeps & { queueUrl: string } {
       intents: new DynamoIntentStore(documentClient(), resources.tables.actions),
       clock: systemClock,
       retentionDays: settings.EVENT_RETENTION_DAYS,
+      internal,
       effects: makeEffects({ questions, clock: systemClock, fetch: guardedFetchFn(allowPrivate), allowPrivateTargets: allowPrivate }),
     },
     queueUrl: resources.queues.events,

@@ -7,7 +7,9 @@ import { systemClock } from '../../shared/clock';
 import { cachedLoader } from '../../shared/config-cache';
 import { guardedFetch } from '../../shared/delivery/ssrf';
 import { loadEnv } from '../../shared/env';
+import { outboundDeps } from '../../shared/adapters/aws/wiring';
 import { deliverOne, type DeliverDeps } from '../../shared/usecases/deliver';
+import { internalEvents } from '../../shared/usecases/subscriptions';
 
 let deps: (DeliverDeps & { queueUrl: string }) | undefined;
 
@@ -23,6 +25,17 @@ function init(): DeliverDeps & { queueUrl: string } {
       const s = await subscriptions.get(id);
       if (s?.enabled) await subscriptions.replace({ ...s, enabled: false, disabled_reason: reason, updated_at: systemClock.now().toISOString(), version: s.version + 1 }, s.version);
     },
+    async setFailingSince(id, value) {
+      const s = await subscriptions.get(id);
+      if (!s || s.failing_since === value || (value && s.failing_since)) return;
+      const { failing_since: _f, ...rest } = s;
+      await subscriptions.replace({ ...rest, ...(value ? { failing_since: value } : {}), version: s.version + 1 }, s.version).catch(() => undefined);
+    },
+    autoDisableAfterDays: settings.AUTO_DISABLE_AFTER_DAYS,
+    internal: internalEvents(outboundDeps(resources, settings), (message, extra) => console.error(JSON.stringify({ level: 'ERROR', message, ...extra }))),
+    // CloudWatch embedded metric format: the log line becomes the metric, no PutMetricData call.
+    metric: (name, dimensions) =>
+      console.log(JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Hookline', Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }] }, ...dimensions, [name]: 1 })),
     clock: systemClock,
     queueUrl: resources.queues.deliveries,
   };

@@ -4,7 +4,7 @@ import { HooklineError } from '../errors';
 import type { ActionResult } from '../model/event';
 import type { TaskRecord } from '../model/task';
 import type { Command, WebhookRecord } from '../model/webhook';
-import type { ActionIntent, IntentStore, TaskStore, TaskTopic } from '../ports';
+import type { ActionIntent, IntentStore, InternalEvents, TaskStore, TaskTopic } from '../ports';
 
 /** The event a command runs for. */
 export interface ActionEvent {
@@ -40,6 +40,8 @@ export interface RunnerDeps {
   retentionDays: number;
   /** Side effects by action name; `create_task` is built in. */
   effects: Partial<Record<Command['action'], SideEffect>>;
+  /** Hookline's own outbound events (task.created). */
+  internal?: InternalEvents;
 }
 
 /** Thrown when an action failed in a way that is safe to try again later (SQS redelivers the event). */
@@ -92,6 +94,7 @@ async function createTask(deps: RunnerDeps, ctx: ActionContext): Promise<ActionR
   const stored = created ? task : ((await deps.tasks.get(task.task_id)) ?? task);
   if (!stored.published_at) {
     await deps.topic.publish(stored.agent, { type: 'task.created', task: publicTask(stored) });
+    await deps.internal?.publish('task.created', publicTask(stored));
     await deps.tasks.markPublished(stored.task_id, deps.clock.now().toISOString());
   }
   return { command_id: ctx.command.command_id, action: 'create_task', status: 'succeeded', task_id: stored.task_id, ...(ctx.missing.length ? { warnings: missingWarning(ctx.missing) } : {}) } as ActionResult;

@@ -23,9 +23,4 @@ export const ErrorResponse = z
 
 export const IsoTime = z.string().meta({ format: 'date-time', example: '2026-11-23T12:00:00.000Z' });
 
-/** Mask a secret for display: keep its prefix (`whsec_`) and last four characters. */
-export function maskSecret(secret: string): string {
-  const m = /^([a-z]+_)/i.exec(secret);
-  const prefix = m ? m[1] : '';
-  return `${prefix}…${secret.slice(-4)}`;
-}
+export { maskSecret } from '../mask';

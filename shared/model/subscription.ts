@@ -65,6 +65,8 @@ export interface SubscriptionRecord {
   secret: string;
   previous_secrets: { secret: string; expires_at: string }[];
   disabled_reason?: string;
+  /** Since when every delivery has ended failed (cleared by a success); drives auto-disable. */
+  failing_since?: string;
   created_at: string;
   created_by: string;
   updated_at: string;

@@ -3,7 +3,8 @@ import { deliveryHeaders } from '../delivery/signing';
 import { classifyStatus, parseRetryAfter, retryDelaySeconds } from '../delivery/retry-schedule';
 import { UnsafeTargetError } from '../delivery/ssrf';
 import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../model/subscription';
-import type { DeliveryStore } from '../ports';
+import type { DeliveryStore, InternalEvents } from '../ports';
+import { INTERNAL_TYPES } from './subscriptions';
 
 /** What one HTTP attempt returned (the SSRF-guarded client's answer). */
 export interface SendResult {
@@ -18,10 +19,44 @@ export interface DeliverDeps {
   loadSubscription(id: string): Promise<SubscriptionRecord | null>;
   /** POSTs through the SSRF guard; throws on refusal, timeout or connection failure. */
   send(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult>;
-  /** Turns a subscription off (410 Gone), with the reason. */
+  /** Turns a subscription off (410 Gone, or failing for too long), with the reason. */
   disableSubscription(id: string, reason: string): Promise<void>;
+  /** Records the subscription's health after a delivery ends: `failing_since` set on failure, cleared on success. */
+  setFailingSince(id: string, value: string | undefined): Promise<void>;
+  /** A subscription whose deliveries have all failed for this many days is disabled. */
+  autoDisableAfterDays: number;
+  /** Hookline's own events (delivery.failed, subscription.disabled). */
+  internal?: InternalEvents;
+  /** Emits an alert metric (CloudWatch embedded metric format in AWS). */
+  metric?(name: string, dimensions: Record<string, string>): void;
   clock: Clock;
   random?: () => number;
+}
+
+/** After a delivery ended: success clears the failing streak; a failure starts it or, once old enough, disables the subscription. */
+async function afterOutcome(deps: DeliverDeps, sub: SubscriptionRecord, d: DeliveryRecord, ok: boolean, attempts: DeliveryAttempt[]): Promise<void> {
+  const now = deps.clock.now();
+  if (ok) {
+    if (sub.failing_since) await deps.setFailingSince(sub.subscription_id, undefined);
+    return;
+  }
+  deps.metric?.('DeliveryFailed', { SubscriptionId: sub.subscription_id });
+  // A failed delivery of Hookline's own failure notice reports nothing further (no loops).
+  if (!INTERNAL_TYPES.has(d.event_type))
+    await deps.internal?.publish('delivery.failed', {
+      delivery_id: d.delivery_id,
+      subscription_id: d.subscription_id,
+      event_id: d.event_id,
+      event_type: d.event_type,
+      attempts: attempts.length,
+      last_status_code: attempts.at(-1)?.status_code ?? null,
+    });
+  if (!sub.failing_since) return deps.setFailingSince(sub.subscription_id, now.toISOString());
+  if (now.getTime() - Date.parse(sub.failing_since) >= deps.autoDisableAfterDays * 86_400_000) {
+    const reason = `every delivery failed since ${sub.failing_since} (auto-disabled after ${deps.autoDisableAfterDays} days)`;
+    await deps.disableSubscription(sub.subscription_id, reason);
+    await deps.internal?.publish('subscription.disabled', { subscription_id: sub.subscription_id, reason });
+  }
 }
 
 export type DeliverOutcome = { kind: 'done' } | { kind: 'retry'; delaySeconds: number };
@@ -78,11 +113,13 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
   };
   const verdict = error ? (error instanceof UnsafeTargetError ? 'fail' : 'retry') : classifyStatus(result!.status, sub.retry_policy);
   if (verdict === 'success') {
-    await finish('success', attempt, null);
+    if (await finish('success', attempt, null)) await afterOutcome(deps, sub, d, true, [...d.attempts, attempt]);
     return { kind: 'done' };
   }
   if (verdict === 'gone') {
-    await deps.disableSubscription(sub.subscription_id, `the endpoint answered 410 Gone at ${attempt.at}`);
+    const reason = `the endpoint answered 410 Gone at ${attempt.at}`;
+    await deps.disableSubscription(sub.subscription_id, reason);
+    await deps.internal?.publish('subscription.disabled', { subscription_id: sub.subscription_id, reason });
     await finish('failed', attempt, null);
     return { kind: 'done' };
   }
@@ -91,6 +128,6 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
     await finish('retrying', attempt, new Date(now.getTime() + delay * 1000).toISOString());
     return { kind: 'retry', delaySeconds: delay };
   }
-  await finish('failed', attempt, null);
+  if (await finish('failed', attempt, null)) await afterOutcome(deps, sub, d, false, [...d.attempts, attempt]);
   return { kind: 'done' };
 }

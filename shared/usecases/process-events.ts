@@ -12,7 +12,7 @@ import { renderForEvent } from '../commands/template';
 import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
-import type { EventStore, PayloadStore, QuestionStore } from '../ports';
+import type { EventStore, InternalEvents, PayloadStore, QuestionStore } from '../ports';
 
 export interface ProcessDeps {
   loadWebhook(id: string): Promise<WebhookRecord | null>;
@@ -24,6 +24,8 @@ export interface ProcessDeps {
   runner: RunnerDeps;
   /** Open questions, answered by the next human event on their thread. */
   questions: QuestionStore;
+  /** Hookline's own outbound events (event.received, question.answered). */
+  internal?: InternalEvents;
   log?: (level: 'INFO' | 'WARN' | 'ERROR', message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -141,6 +143,11 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
   };
 }
 
+/** `event.received` for subscribers, once per stored event. */
+function announce(deps: ProcessDeps, r: EventRecord, status: EventRecord['status']): Promise<void> {
+  return deps.internal?.publish('event.received', { event_id: r.event_id, webhook_id: r.webhook_id, provider: r.provider, event_type: r.event_type, delivery_id: r.delivery_id, status, received_at: r.received_at }) ?? Promise.resolve();
+}
+
 /**
  * Links a human event on a thread with an open question to that question: marks it answered
  * (conditionally, so a redelivery answers nothing twice) and tells the asking agent on the tasks topic.
@@ -159,6 +166,7 @@ async function answerQuestion(deps: ProcessDeps, p: Parsed, ctx: EventContext): 
     return now?.answer_event_id === p.msg.event_id ? now.question_id : undefined;
   }
   await deps.runner.topic.publish(q.agent, { type: 'question.answered', question: publicQuestion(q) });
+  await deps.internal?.publish('question.answered', publicQuestion(q));
   return q.question_id;
 }
 
@@ -172,6 +180,7 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   const ignore = async (extra: Partial<EventRecord> = {}) => {
     const stored = await deps.events.putIfAbsent({ ...record, status: 'ignored', processed_at: deps.clock.now().toISOString(), ...extra });
     if (!stored) deps.log?.('INFO', 'duplicate delivery ignored', { event_id: p.msg.event_id });
+    else await announce(deps, record, 'ignored');
   };
   if (!webhook) return ignore({ error: 'webhook was deleted before the event was processed' });
   if (!candidates && !mayAnswer) return ignore();
@@ -206,14 +215,16 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   });
   const actions = await runActions(deps.runner, contexts, p.rec.receiveCount >= opts.maxReceiveCount);
   const failed = actions.find((a) => a.status === 'failed');
+  const status = failed ? 'failed' : 'processed';
   await deps.events.put({
     ...record,
-    status: failed ? 'failed' : 'processed',
+    status,
     processed_at: deps.clock.now().toISOString(),
     matched_commands: matched.map((c) => c.command_id),
     actions,
     ...(failed ? { error: `${failed.action} (${failed.command_id}) failed: ${failed.error}` } : {}),
   });
+  await announce(deps, record, status);
 }
 
 async function recordFailure(deps: ProcessDeps, p: Parsed, ref: PayloadRef, err: unknown): Promise<void> {

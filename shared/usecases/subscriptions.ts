@@ -5,7 +5,7 @@ import { evaluateConditions } from '../commands/evaluate-conditions';
 import { checkUrl } from '../delivery/ssrf';
 import { generateSubscriptionSecret } from '../delivery/signing';
 import { NotFoundError, ValidationError, VersionMismatchError } from '../errors';
-import { maskSecret } from '../model/common';
+import { maskSecret } from '../mask';
 import type { DeliveryRecord, SubscriptionCreate, SubscriptionRecord } from '../model/subscription';
 import type { DeliveryQueue, DeliveryStore, Page, SubscriptionStore } from '../ports';
 import { recordAudit } from './audit';
@@ -195,6 +195,11 @@ export async function retryDelivery(deps: Pick<OutboundDeps, 'deliveries' | 'del
 /** Event types Hookline knows: its own, and the agent platform's documented ones. Others may be published too. */
 export const EVENT_TYPES: { type: string; description: string; source: 'hookline' | 'platform' }[] = [
   { type: 'hookline.test', description: 'Sent by POST /api/subscriptions/{id}/test to that subscription only', source: 'hookline' },
+  { type: 'event.received', description: 'An inbound webhook event was verified and logged (data: event_id, webhook_id, provider, event_type, status)', source: 'hookline' },
+  { type: 'task.created', description: 'A create_task command made a task (data: the task)', source: 'hookline' },
+  { type: 'question.answered', description: 'A human answered a question from ask (data: the question)', source: 'hookline' },
+  { type: 'delivery.failed', description: 'A delivery failed after its last attempt (data: delivery_id, subscription_id, event_id, event_type, attempts, last_status_code)', source: 'hookline' },
+  { type: 'subscription.disabled', description: 'A subscription was turned off (410 Gone, or failing for too long) (data: subscription_id, reason)', source: 'hookline' },
   { type: 'agent:complete', description: 'An agent finished a task', source: 'platform' },
   { type: 'swarm:progress', description: 'Progress of a group of agents', source: 'platform' },
   { type: 'budget:warning', description: 'A budget threshold was crossed', source: 'platform' },
@@ -269,5 +274,27 @@ export async function subscriptionStats(deps: Pick<OutboundDeps, 'subscriptions'
     retries: list.reduce((n, d) => n + Math.max(0, d.attempt_count - 1), 0),
     latency_ms: { p50: quantile(durations, 0.5), p95: quantile(durations, 0.95) },
     truncated: list.length >= 10_000,
+  };
+}
+
+/** Event types Hookline publishes itself; a failed delivery of one of them publishes nothing more (no loops). */
+export const INTERNAL_TYPES = new Set(['event.received', 'task.created', 'question.answered', 'delivery.failed', 'subscription.disabled']);
+
+/**
+ * Hookline's own events, published like any other: only subscriptions whose patterns and filters
+ * want them get deliveries, so with none the cost is a cached list read. Failures are logged, not
+ * thrown: a notification must not fail the work it reports on.
+ */
+export function internalEvents(deps: OutboundDeps, log: (message: string, extra: Record<string, unknown>) => void = () => undefined) {
+  return {
+    async publish(type: string, data: unknown): Promise<void> {
+      try {
+        const subs = await deps.allSubscriptions();
+        if (!subs.some((s) => wants(s, type, data))) return;
+        await publishEvent(deps, { type, data });
+      } catch (err) {
+        log('could not publish an internal event', { type, error: String(err) });
+      }
+    },
   };
 }

@@ -36,6 +36,9 @@ async function sink(answers: Sink['answers'] = []): Promise<Sink> {
 
 beforeAll(async () => {
   process.env.ALLOW_PRIVATE_TARGETS = 'true'; // the sinks live on loopback
+  // Containers cache the subscription list for CONFIG_CACHE_SECONDS; here every function must see
+  // a subscription the moment it is created (the deliverer publishes delivery.failed to it).
+  process.env.CONFIG_CACHE_SECONDS = '0';
   s = await startTestStack();
 });
 afterAll(async () => {
@@ -200,5 +203,31 @@ describe('stats', () => {
     expect(st.success_rate).toBeCloseTo(2 / 3);
     expect(st.latency_ms.p50).toEqual(expect.any(Number));
     expect(st.latency_ms.p95).toBeGreaterThanOrEqual(st.latency_ms.p50);
+  });
+});
+
+describe("Hookline's own events", () => {
+  it('publishes event.received, delivery.failed and subscription.disabled to subscribers who want them', async () => {
+    const watcher = await sink();
+    await subscribe({ url: watcher.url, events: ['event.received', 'delivery.failed', 'subscription.disabled'] });
+    const types = () => watcher.hits.map((h) => JSON.parse(h.body).type);
+
+    const refusing = await sink([{ status: 400 }]);
+    await subscribe({ url: refusing.url, events: ['own.refused'] });
+    await publish({ type: 'own.refused', data: {} });
+    await pollUntil(async () => types().includes('delivery.failed') || undefined, 'delivery.failed');
+    const failed = watcher.hits.map((h) => JSON.parse(h.body)).find((b) => b.type === 'delivery.failed');
+    expect(failed.data).toMatchObject({ event_type: 'own.refused', attempts: 1, last_status_code: 400 });
+
+    const gone = await sink([{ status: 410 }]);
+    const g = await subscribe({ url: gone.url, events: ['own.gone'] });
+    await publish({ type: 'own.gone', data: {} });
+    await pollUntil(async () => types().includes('subscription.disabled') || undefined, 'subscription.disabled');
+    expect(watcher.hits.map((h) => JSON.parse(h.body)).find((b) => b.type === 'subscription.disabled').data.subscription_id).toBe(g.subscription_id);
+
+    const wh = await s.admin('/api/webhooks', { method: 'POST', body: JSON.stringify({ webhook_id: 'own-events', name: 'own', provider: 'github' }) });
+    expect(wh.status).toBe(201);
+    const test = (await (await s.admin('/api/webhooks/own-events/test', { method: 'POST' })).json()) as { event_id: string };
+    await pollUntil(async () => watcher.hits.map((h) => JSON.parse(h.body)).find((b) => b.type === 'event.received' && b.data.event_id === test.event_id), 'event.received');
   });
 });

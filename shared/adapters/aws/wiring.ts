@@ -1,6 +1,7 @@
 import { randomIds, systemClock } from '../../clock';
 import type { ResourceEnv, Settings } from '../../env';
 import type { ManagementDeps } from '../../usecases/deps';
+import type { OutboundDeps } from '../../usecases/subscriptions';
 import { documentClient, s3Client, sqsClient } from './clients';
 import { DynamoApiKeyStore, DynamoAuditLog, DynamoPublishLog, DynamoSubscriptionStore, DynamoWebhookStore } from './dynamo-config-store';
 import { DynamoDeliveryStore } from './dynamo-delivery-store';
@@ -13,9 +14,11 @@ import { S3PayloadStore } from './s3-payload-store';
 import { SqsEventQueue } from './sqs-event-queue';
 
 /** The management API's adapters, wired to the resources its env names. */
-export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
+/** Subscriptions, deliveries and publishing, for every function that publishes or manages them. */
+export function outboundDeps(r: ResourceEnv, s: Settings): OutboundDeps {
   const db = documentClient();
   const subscriptions = new DynamoSubscriptionStore(db, r.tables.config);
+  let generation = 0;
   // The publish path reads the subscription list from the container's cache, never a Scan.
   const listAll = cachedLoader(async () => {
     const all = [];
@@ -27,12 +30,30 @@ export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
     } while (cursor);
     return all;
   }, s.CONFIG_CACHE_SECONDS * 1000, systemClock);
-  const audit = new DynamoAuditLog(db, r.tables.config);
-  let generation = 0;
+  return {
+    subscriptions,
+    deliveries: new DynamoDeliveryStore(db, r.tables.deliveries),
+    deliveryQueue: new SqsDeliveryQueue(sqsClient(), r.queues.deliveries),
+    publishes: new DynamoPublishLog(db, r.tables.config),
+    allSubscriptions: async () => (await listAll(String(generation))) ?? [],
+    // A change made through this container is seen by its next publish at once; other
+    // containers see it within CONFIG_CACHE_SECONDS.
+    subscriptionsChanged: () => void generation++,
+    allowPrivateTargets: s.ALLOW_PRIVATE_TARGETS === 'true',
+    retentionDays: s.EVENT_RETENTION_DAYS,
+    audit: new DynamoAuditLog(db, r.tables.config),
+    clock: systemClock,
+    ids: randomIds,
+  };
+}
+
+export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
+  const db = documentClient();
+  const outbound = outboundDeps(r, s);
   return {
     webhooks: new DynamoWebhookStore(db, r.tables.config),
     keys: new DynamoApiKeyStore(db, r.tables.config),
-    audit,
+    audit: outbound.audit,
     events: new DynamoEventStore(db, r.tables.events),
     payloads: new S3PayloadStore(s3Client(), r.buckets.payloads),
     queue: new SqsEventQueue(sqsClient(), r.queues.events),
@@ -45,20 +66,6 @@ export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
       sqsClient(),
       Object.fromEntries(Object.entries(r.queues).map(([name, url]) => [name, { url, ...(r.dlqs[name] ? { dlqUrl: r.dlqs[name] } : {}) }])),
     ),
-    outbound: {
-      subscriptions,
-      deliveries: new DynamoDeliveryStore(db, r.tables.deliveries),
-      deliveryQueue: new SqsDeliveryQueue(sqsClient(), r.queues.deliveries),
-      publishes: new DynamoPublishLog(db, r.tables.config),
-      allSubscriptions: async () => (await listAll(String(generation))) ?? [],
-      // A change made through this container is seen by its next publish at once; other
-      // containers see it within CONFIG_CACHE_SECONDS.
-      subscriptionsChanged: () => void generation++,
-      allowPrivateTargets: s.ALLOW_PRIVATE_TARGETS === 'true',
-      retentionDays: s.EVENT_RETENTION_DAYS,
-      audit,
-      clock: systemClock,
-      ids: randomIds,
-    },
+    outbound,
   };
 }
