@@ -68,6 +68,9 @@ const providerRows = await benchProviders();
 log('matching + rendering with 1, 10 and 100 commands ...');
 const { runMatchingBench, formatMatchingTable } = await import('./matching');
 const matchingRows = await runMatchingBench();
+log('outbound deliveries against a bare fetch ...');
+const { runDeliveryBench, formatDeliveryTable } = await import('./deliveries');
+const deliveryRows = await runDeliveryBench();
 const nodeVersion = cpu.node;
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -198,6 +201,12 @@ ${providerTable(providerRows)}
 Goal: under 0.1 ms at 100 commands, growth linear.
 
 ${formatMatchingTable(matchingRows)}
+
+## 6. Outbound deliveries to a local sink
+
+Hookline's delivery path (\`deliverOne\`: claim, Standard Webhooks + X-Hookline-Signature signing, SSRF-guarded POST with the address checked at connect time, attempt recorded; store in memory) against a bare \`fetch\` POST of the same 2 KB body to the same loopback sink, same run. The guarded client opens a fresh connection per delivery (the address check runs at connect time), while \`fetch\` keeps connections alive: most of the difference is that.
+
+${formatDeliveryTable(deliveryRows)}
 `;
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
 log(`wrote BENCHMARKS.md (${totalSecs} s)`);
