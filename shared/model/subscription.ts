@@ -102,6 +102,8 @@ export interface DeliveryAttempt {
   status_code: number | null;
   duration_ms: number;
   response_excerpt: string | null;
+  /** content-type, retry-after and location of the answer, when present. */
+  response_headers?: Record<string, string>;
   error: string | null;
 }
 

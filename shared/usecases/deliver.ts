@@ -61,6 +61,17 @@ async function afterOutcome(deps: DeliverDeps, sub: SubscriptionRecord, d: Deliv
 
 export type DeliverOutcome = { kind: 'done' } | { kind: 'retry'; delaySeconds: number };
 
+const INTERESTING = ['content-type', 'retry-after', 'location'];
+
+function headersOfInterest(h: SendResult['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of INTERESTING) {
+    const v = h[name];
+    if (v !== undefined) out[name] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
+  return out;
+}
+
 function activeSecrets(s: SubscriptionRecord, now: Date): string[] {
   return [s.secret, ...s.previous_secrets.filter((p) => Date.parse(p.expires_at) > now.getTime()).map((p) => p.secret)];
 }
@@ -109,6 +120,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
     status_code: result?.status ?? null,
     duration_ms: result?.durationMs ?? Date.now() - started,
     response_excerpt: result ? result.bodyExcerpt.slice(0, 4096) : null,
+    ...(result ? { response_headers: headersOfInterest(result.headers) } : {}),
     error: error ? error.message.slice(0, 500) : null,
   };
   const verdict = error ? (error instanceof UnsafeTargetError ? 'fail' : 'retry') : classifyStatus(result!.status, sub.retry_policy);
