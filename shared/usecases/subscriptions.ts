@@ -106,6 +106,26 @@ export function wants(s: SubscriptionRecord, type: string, data: unknown): boole
   return !s.filters || evaluateConditions(s.filters, { payload: data, event_type: type, provider: 'hookline', webhook_id: '' }).matched;
 }
 
+/** A new delivery of one event to one subscription; the id derives from both, the body is fixed now. */
+function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionRecord, event_id: string, type: string, data: unknown, now: Date): DeliveryRecord {
+  const delivery_id = `dlv_${createHash('sha256').update(`${event_id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
+  return {
+    delivery_id,
+    subscription_id: s.subscription_id,
+    event_id,
+    event_type: type,
+    status: 'pending',
+    body: JSON.stringify({ id: event_id, type, timestamp: now.toISOString(), data: data ?? null, subscription_id: s.subscription_id }),
+    attempts: [],
+    attempt_count: 0,
+    next_attempt_at: now.toISOString(),
+    created_at: now.toISOString(),
+    updated_at: now.toISOString(),
+    created_key: `${now.toISOString()}#${delivery_id}`,
+    expires_at: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+  };
+}
+
 /**
  * `POST /api/events`: one delivery per matching subscription, each with the body fixed now, and
  * one queue message per delivery. With an `id`, a repeat answers the first result and delivers
@@ -122,25 +142,9 @@ export async function publishEvent(deps: OutboundDeps, input: { type: string; da
   const targets = (await deps.allSubscriptions()).filter((s) => wants(s, input.type, input.data));
   const ids: string[] = [];
   for (const s of targets) {
-    const delivery_id = `dlv_${createHash('sha256').update(`${event_id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
-    const body = JSON.stringify({ id: event_id, type: input.type, timestamp: now.toISOString(), data: input.data ?? null, subscription_id: s.subscription_id });
-    const d: DeliveryRecord = {
-      delivery_id,
-      subscription_id: s.subscription_id,
-      event_id,
-      event_type: input.type,
-      status: 'pending',
-      body,
-      attempts: [],
-      attempt_count: 0,
-      next_attempt_at: now.toISOString(),
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      created_key: `${now.toISOString()}#${delivery_id}`,
-      expires_at: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
-    };
+    const d = newDelivery(deps, s, event_id, input.type, input.data, now);
     await deps.deliveries.create(d);
-    ids.push(delivery_id);
+    ids.push(d.delivery_id);
   }
   await deps.deliveryQueue.sendAll(ids);
   const result = { event_id, deliveries: ids.length };
@@ -230,22 +234,9 @@ export async function testSubscription(deps: OutboundDeps, id: string): Promise<
   const s = await getSubscription(deps, id);
   const now = deps.clock.now();
   const event_id = deps.ids.next('evt');
-  const delivery_id = `dlv_${createHash('sha256').update(`${event_id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
-  await deps.deliveries.create({
-    delivery_id,
-    subscription_id: s.subscription_id,
-    event_id,
-    event_type: 'hookline.test',
-    status: 'pending',
-    body: JSON.stringify({ id: event_id, type: 'hookline.test', timestamp: now.toISOString(), data: { message: 'A test delivery from Hookline' }, subscription_id: s.subscription_id }),
-    attempts: [],
-    attempt_count: 0,
-    next_attempt_at: now.toISOString(),
-    created_at: now.toISOString(),
-    updated_at: now.toISOString(),
-    created_key: `${now.toISOString()}#${delivery_id}`,
-    expires_at: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
-  });
+  const d = newDelivery(deps, s, event_id, 'hookline.test', { message: 'A test delivery from Hookline' }, now);
+  await deps.deliveries.create(d);
+  const delivery_id = d.delivery_id;
   await deps.deliveryQueue.sendAll([delivery_id]);
   return { event_id, deliveries: 1, delivery_id };
 }
