@@ -148,3 +148,16 @@ export interface QueueAdmin {
 export interface InternalEvents {
   publish(type: string, data: unknown): Promise<void>;
 }
+
+/** Webhook config backups, one object per version, secrets excluded. */
+export interface BackupStore {
+  put(id: string, version: number, config: unknown): Promise<void>;
+  list(id: string): Promise<{ version: number; key: string; at: string; bytes: number }[]>;
+  get(id: string, version: number): Promise<unknown | null>;
+}
+
+/** What a deleted webhook leaves behind so a restore keeps working with the provider. */
+export interface SecretVault {
+  keep(id: string, secrets: { secret: string; previous_secrets: { secret: string; expires_at: string }[]; reply_token?: string }): Promise<void>;
+  take(id: string): Promise<{ secret: string; previous_secrets: { secret: string; expires_at: string }[]; reply_token?: string } | null>;
+}

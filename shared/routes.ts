@@ -85,6 +85,9 @@ export const routes: Route[] = [
 
   r({ method: 'POST', path: '/api/webhooks/{id}/test', fn: 'api', operation: 'testWebhook', scope: 'write', tag: 'webhooks', summary: "Send a correctly signed sample event of the webhook's provider through the real receiver", params: WebhookParams, success: { status: 202, schema: TestResult, description: 'The receiver accepted the sample event' }, errors: [404, 409, 502] }),
 
+  r({ method: 'GET', path: '/api/webhooks/{id}/backups', fn: 'api', operation: 'listBackups', scope: 'read', tag: 'webhooks', summary: 'Backed-up versions of a webhook config in S3, newest first (also of a deleted webhook)', params: WebhookParams, success: { status: 200, schema: z.object({ items: z.array(z.object({ version: z.number().int(), at: z.string(), bytes: z.number().int() })), next_cursor: z.null() }) }, errors: [404] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/restore', fn: 'api', operation: 'restoreWebhook', scope: 'write', tag: 'webhooks', summary: 'Restore a backed-up version (re-creates a deleted webhook, keeping its secret)', params: WebhookParams, body: z.object({ version: z.number().int().min(1) }).strict(), success: { status: 200, schema: WebhookView }, errors: [400, 404] }),
+
   // Commands
   r({ method: 'GET', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'listCommands', scope: 'read', tag: 'commands', summary: "List a webhook's commands", params: WebhookParams, success: { status: 200, schema: z.object({ items: z.array(Command), next_cursor: z.null() }) }, errors: [404] }),
   r({ method: 'POST', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'addCommand', scope: 'write', tag: 'commands', summary: 'Add a command', params: WebhookParams, body: CommandInput, success: { status: 201, schema: Command }, errors: [400, 404, 409, 412] }),

@@ -74,6 +74,13 @@ export const operations: Record<string, Op> = {
     return webhookResponse(deps, 200, w, true);
   },
 
+  async listBackups(deps, req) {
+    return json(200, await wh.listBackups(deps, req.params.id));
+  },
+  async restoreWebhook(deps, req) {
+    const { webhook, revealed } = await wh.restoreWebhook(deps, req.principal, req.params.id, req.body.version);
+    return webhookResponse(deps, 200, webhook, revealed);
+  },
   async testWebhook(deps, req) {
     return json(202, await sendTestDelivery(deps, req.params.id));
   },

@@ -1,7 +1,7 @@
 import type { Clock, Ids } from '../clock';
 import type { OutboundDeps } from './subscriptions';
 import type { Principal } from '../model/api-key';
-import type { QueueAdmin, ApiKeyStore, AuditLog, EventQueue, EventStore, PayloadStore, TaskStore, WebhookStore } from '../ports';
+import type { BackupStore, SecretVault, QueueAdmin, ApiKeyStore, AuditLog, EventQueue, EventStore, PayloadStore, TaskStore, WebhookStore } from '../ports';
 
 /** Everything the management use cases need; tests pass whatever adapters fit. */
 export interface ManagementDeps {
@@ -20,6 +20,9 @@ export interface ManagementDeps {
   fetch: typeof fetch;
   /** Outbound: subscriptions, deliveries, publishing. */
   outbound: OutboundDeps;
+  /** Config backups (S3) and the secrets of deleted webhooks. */
+  backups: BackupStore;
+  vault: SecretVault;
   /** Queue depths and DLQ redrive. */
   queues: QueueAdmin;
 }

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { randomId } from '../clock';
 import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from '../errors';
 import { maskSecret } from '../model/common';
-import type { Command, CommandInput, WebhookCreate, WebhookRecord, WebhookView } from '../model/webhook';
+import { WebhookCreate, type Command, type CommandInput, type WebhookRecord, type WebhookView } from '../model/webhook';
 import { providerAdapter } from '../providers';
 import { recordAudit } from './audit';
 import type { Actor, ManagementDeps } from './deps';
 
-type Deps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl'>;
+type Deps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault'>;
 
 /** `whsec_` + base64 of 32 random bytes: valid for every provider that lets us choose the secret. */
 export function generateSecret(): string {
@@ -84,6 +84,7 @@ export async function createWebhook(deps: Deps, actor: Actor, input: WebhookCrea
   };
   await deps.webhooks.create(w);
   await recordAudit(deps, actor, 'webhook.create', { type: 'webhook', id: w.webhook_id }, null, toView(w, deps.receiverUrl));
+  await backup(deps, w);
   return w;
 }
 
@@ -101,6 +102,7 @@ async function update(
   const after: WebhookRecord = { ...change(before), updated_at: deps.clock.now().toISOString(), updated_by: actor.name, version: before.version + 1 };
   await deps.webhooks.replace(after, before.version);
   await recordAudit(deps, actor, action, { type: 'webhook', id }, toView(before, deps.receiverUrl), toView(after, deps.receiverUrl));
+  await backup(deps, after);
   return after;
 }
 
@@ -155,6 +157,8 @@ export function rotateSecret(deps: Deps, actor: Actor, id: string, graceSeconds:
 export async function deleteWebhook(deps: Deps, actor: Actor, id: string, ifMatch?: number): Promise<void> {
   const before = await getWebhook(deps, id);
   checkIfMatch(before, ifMatch);
+  // Secrets stay out of S3 backups; they are kept here so a restore keeps working with the provider.
+  await deps.vault.keep(id, { secret: before.secret, previous_secrets: before.previous_secrets ?? [], ...(before.reply?.token ? { reply_token: before.reply.token } : {}) });
   await deps.webhooks.delete(id, before.version);
   await recordAudit(deps, actor, 'webhook.delete', { type: 'webhook', id }, toView(before, deps.receiverUrl), null);
 }
@@ -188,4 +192,77 @@ export async function deleteCommand(deps: Deps, actor: Actor, id: string, cmdId:
     if (!w.commands.some((c) => c.command_id === cmdId)) throw new NotFoundError('Command', cmdId);
     return { ...w, commands: w.commands.filter((c) => c.command_id !== cmdId) };
   });
+}
+
+/** The config as backed up: exactly what `POST /api/webhooks` accepts, with no secret and no reply token. */
+export function backupConfig(w: WebhookRecord): Record<string, unknown> {
+  const { token: _t, ...reply } = w.reply ?? {};
+  return {
+    webhook_id: w.webhook_id,
+    name: w.name,
+    provider: w.provider,
+    enabled: w.enabled,
+    commands: w.commands,
+    ...(w.reply ? { reply } : {}),
+    ...(w.ip_allowlist ? { ip_allowlist: w.ip_allowlist } : {}),
+    ...(w.rate_limit ? { rate_limit: w.rate_limit } : {}),
+    ...(w.verification ? { verification: w.verification } : {}),
+  };
+}
+
+/**
+ * Writes the new version's backup after the change committed; like the audit entry, a failure
+ * is logged with the config and never undoes the change (the bucket is versioned too).
+ */
+async function backup(deps: Pick<Deps, 'backups'>, w: WebhookRecord): Promise<void> {
+  const doc = { ...backupConfig(w), version: w.version, updated_at: w.updated_at, updated_by: w.updated_by };
+  try {
+    await deps.backups.put(w.webhook_id, w.version, doc);
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'ERROR', message: 'config backup not stored', backup: doc, error: String(err) }));
+  }
+}
+
+/** Backups of a webhook (also of a deleted one), newest first. */
+export async function listBackups(deps: Pick<Deps, 'backups'>, id: string) {
+  const items = await deps.backups.list(id);
+  if (!items.length) throw new NotFoundError('Backups of webhook', id);
+  return { items: items.map((b) => ({ version: b.version, at: b.at, bytes: b.bytes })), next_cursor: null };
+}
+
+/**
+ * Restores a backed-up version as a new version (or re-creates a deleted webhook). Secrets are
+ * not in backups: an existing webhook keeps its current secret; a deleted one gets back the
+ * secret kept at deletion, so the provider's signatures keep verifying. Only if neither exists
+ * is a new secret generated, and then it is returned in full once (`revealed`).
+ */
+export async function restoreWebhook(deps: Deps, actor: Actor, id: string, version: number): Promise<{ webhook: WebhookRecord; revealed: boolean }> {
+  const doc = await deps.backups.get(id, version);
+  if (!doc) throw new NotFoundError('Backup', `${id} version ${version}`);
+  const { version: _v, updated_at: _u, updated_by: _b, ...config } = doc as Record<string, unknown>;
+  const parsed = WebhookCreate.safeParse(config);
+  if (!parsed.success) throw new ValidationError('The backup is not a valid config any more.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const input = parsed.data;
+  const current = await deps.webhooks.get(id);
+  if (current) {
+    const w = await update(deps, actor, id, undefined, 'webhook.restore', (cur) => ({
+      ...cur,
+      name: input.name,
+      enabled: input.enabled,
+      commands: input.commands.map((c) => ({ ...c, command_id: c.command_id ?? `cmd_${randomId(12)}`, priority: c.priority ?? 0 })),
+      reply: input.reply ? { ...input.reply, ...(cur.reply?.token ? { token: cur.reply.token } : {}) } : undefined,
+      ip_allowlist: input.ip_allowlist,
+      rate_limit: input.rate_limit,
+      verification: input.verification,
+    }));
+    return { webhook: w, revealed: false };
+  }
+  const kept = await deps.vault.take(id);
+  const w = await createWebhook(deps, actor, {
+    ...input,
+    webhook_id: id,
+    ...(kept ? { secret: kept.secret } : {}),
+    ...(input.reply && kept?.reply_token ? { reply: { ...input.reply, token: kept.reply_token } } : {}),
+  });
+  return { webhook: w, revealed: !kept };
 }

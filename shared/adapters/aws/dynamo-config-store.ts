@@ -4,7 +4,7 @@ import type { ApiKeyRecord } from '../../model/api-key';
 import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
 import type { SubscriptionRecord } from '../../model/subscription';
-import type { ApiKeyStore, AuditLog, Page, SubscriptionStore, WebhookStore } from '../../ports';
+import type { ApiKeyStore, AuditLog, Page, SecretVault, SubscriptionStore, WebhookStore } from '../../ports';
 import { putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 
@@ -241,5 +241,32 @@ export class DynamoPublishLog {
 
   putIfAbsent(id: string, r: { event_id: string; deliveries: number }): Promise<boolean> {
     return putIfAbsent(this.db, this.table, { pk: 'publish', sk: id, ...r }, 'pk', 'The config store');
+  }
+}
+
+/**
+ * Secrets of deleted webhooks (pk=deleted-webhook), so restoring a deleted webhook from a backup
+ * (which holds no secrets) keeps verifying the provider's signatures. Taken back on restore.
+ */
+export class DynamoSecretVault implements SecretVault {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async keep(id: string, secrets: { secret: string; previous_secrets: { secret: string; expires_at: string }[]; reply_token?: string }): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: 'deleted-webhook', sk: id, ...secrets } }));
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  async take(id: string) {
+    try {
+      const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: 'deleted-webhook', sk: id }, ConsistentRead: true }))).Item;
+      if (!item) return null;
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'deleted-webhook', sk: id } }));
+      return { secret: item.secret as string, previous_secrets: (item.previous_secrets ?? []) as { secret: string; expires_at: string }[], ...(item.reply_token ? { reply_token: item.reply_token as string } : {}) };
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
   }
 }
