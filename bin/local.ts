@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     pauseConsumers: process.env.HOOKLINE_PAUSE_CONSUMERS === 'true',
     batchWindowSeconds: Number(process.env.LOCAL_BATCH_WINDOW_SECONDS ?? 0.2),
     log,
+    configDir: join(dataDir, 'config', 'webhooks'),
     // Runs once the port is bound, so a second instance fails before it opens DATA_DIR.
     async startServices() {
       if (external) return;
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     `  API        ${stack.url}/api (OpenAPI: ${stack.url}/api/openapi.json)`,
     `  health     ${stack.url}/health`,
     `  data       ${dataDir}`,
+    `  configs    ${join(dataDir, 'config', 'webhooks')}/*.json (applied when written; see GET /api/config/imports)`,
     ...(emulators
       ? ['  emulated   in this process:', ...emulators.describe.map((d) => `             ${d}`)]
       : ['  emulated   nothing: AWS_ENDPOINT_URL* is set, so those endpoints are used']),

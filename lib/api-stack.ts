@@ -4,6 +4,8 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -55,6 +57,22 @@ export class HooklineApiStack extends Stack {
       return fn;
     });
     const { api, authorizer, receiver } = this.functions;
+
+    // Functions fed by objects under a prefix (the config inbox): S3 → EventBridge → Lambda. A rule
+    // here, not a bucket notification, so the data stack does not depend on this one.
+    for (const [name, fn] of entries(this.functions)) {
+      const trigger = functionSpecs[name].trigger;
+      if (!trigger) continue;
+      new events.Rule(this, `${pascal(name)}Trigger`, {
+        description: `${name}: objects created under ${trigger.prefix}`,
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: ['Object Created'],
+          detail: { bucket: { name: [props.data.buckets[trigger.bucket].bucketName] }, object: { key: [{ prefix: trigger.prefix }] } },
+        },
+        targets: [new targets.LambdaFunction(fn.fn, { retryAttempts: 4 })],
+      });
+    }
 
     // Providers authenticate by signature (verified in the handler), so the URL itself is public.
     this.receiverUrl = receiver.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });

@@ -89,6 +89,14 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
       reason: 'This is the server access log bucket itself; logging it into itself would loop.',
     });
     this.buckets = mapValues(bucketSpecs, (name, spec) => this.bucket(name, spec));
+    // eventBridgeEnabled makes CDK add its singleton BucketNotifications handler (a deploy-time
+    // custom resource); its role carries the managed basic-execution policy.
+    for (const child of this.node.children)
+      if (child.node.id.startsWith('BucketNotificationsHandler'))
+        Validations.of(child).acknowledge({
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: "CDK's own deploy-time handler that turns on the config bucket's EventBridge notifications; the managed policy only lets it write its own logs.",
+        });
 
     // A message in a DLQ is an event or delivery Hookline gave up on: page someone.
     const alerts = new cwActions.SnsAction(this.topics.alerts);
@@ -155,6 +163,7 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: spec.versioned,
+      eventBridgeEnabled: spec.eventBridge ?? false,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: `${name}/`,
       lifecycleRules: (spec.expireDays ?? []).map((rule) => ({

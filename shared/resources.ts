@@ -36,6 +36,8 @@ export interface TopicSpec {
 export interface BucketSpec {
   env: string;
   versioned: boolean;
+  /** Send object events to EventBridge (for functions triggered by objects under a prefix). */
+  eventBridge?: boolean;
   /** Objects under these prefixes expire after N days (lifecycle rule). */
   expireDays?: { prefix: string; days: number }[];
 }
@@ -53,6 +55,8 @@ export interface FunctionSpec {
   queues?: Partial<Record<QueueName, ('send' | 'consume' | 'dlq')[]>>;
   topics?: TopicName[];
   buckets?: Partial<Record<BucketName, Access>>;
+  /** Invoked for every object created under `prefix` in `bucket` (S3 → EventBridge → Lambda). */
+  trigger?: { bucket: BucketName; prefix: string };
 }
 
 export const tables = {
@@ -139,7 +143,7 @@ export const topics = {
 
 export const buckets = {
   /** Config backups (`backups/`) and the config-file inbox (`config/webhooks/`). */
-  config: { env: 'CONFIG_BUCKET', versioned: true },
+  config: { env: 'CONFIG_BUCKET', versioned: true, eventBridge: true },
   /** Compressed event payloads, batched per consumer invocation, kept 30 days. */
   payloads: {
     env: 'PAYLOADS_BUCKET',
@@ -155,7 +159,7 @@ export type TableName = keyof typeof tables;
 export type QueueName = keyof typeof queues;
 export type TopicName = keyof typeof topics;
 export type BucketName = keyof typeof buckets;
-export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive' | 'deliverer';
+export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive' | 'deliverer' | 'importer';
 
 export const functions: Record<FunctionName, FunctionSpec> = {
   api: {
@@ -184,6 +188,15 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 60,
     tables: { config: 'readwrite', deliveries: 'readwrite' },
     queues: { deliveries: ['consume', 'send'] },
+  },
+  importer: {
+    entry: 'functions/importer/handler.ts',
+    description: 'Config inbox: applies webhook config files written to config/webhooks/',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    tables: { config: 'readwrite' },
+    buckets: { config: 'readwrite' },
+    trigger: { bucket: 'config', prefix: 'config/webhooks/' },
   },
   authorizer: {
     entry: 'functions/authorizer/handler.ts',

@@ -128,6 +128,8 @@ export const routes: Route[] = [
   r({ method: 'POST', path: '/api/queues/dlq/redrive', fn: 'api', operation: 'redriveDlq', scope: 'admin', tag: 'queues', summary: 'Move messages from a dead-letter queue back to its queue', body: z.object({ queue: z.enum(['events', 'deliveries']).default('deliveries'), max: z.number().int().min(1).max(10_000).default(1000) }).strict(), success: { status: 200, schema: z.object({ queue: z.string(), moved: z.number().int() }) }, errors: [400, 503] }),
   r({ method: 'POST', path: '/api/events', fn: 'api', operation: 'publishEvent', scope: 'write', tag: 'subscriptions', summary: 'Publish an event to matching subscriptions; a repeated id answers 200 with the first result', body: PublishInput, success: { status: 202, schema: z.object({ event_id: z.string(), deliveries: z.number().int() }) }, errors: [400, 503] }),
 
+  r({ method: 'GET', path: '/api/config/imports', fn: 'api', operation: 'listImports', scope: 'read', tag: 'config', summary: 'Results of config-file imports, newest first, with every error and its field path', query: ListQuery, success: { status: 200, schema: Page(z.object({ file: z.string(), status: z.enum(['applied', 'rejected']), webhook_id: z.string().nullable(), errors: z.array(z.object({ path: z.string(), message: z.string() })), at: z.string(), changed: z.boolean() })) } }),
+
   // Audit
   r({ method: 'GET', path: '/api/audit', fn: 'api', operation: 'listAudit', scope: 'admin', tag: 'audit', summary: 'Who changed what, when, with before and after (secrets masked)', query: AuditQuery, success: { status: 200, schema: Page(AuditEntry) } }),
 

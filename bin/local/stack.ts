@@ -9,6 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { functions, queues } from '../../shared/resources';
 import { routes } from '../../shared/routes';
 import { version } from '../../shared/version';
+import { startConfigInbox } from './config-inbox';
 import { startGateway } from './gateway';
 import { clientsFromEnv, provision, resourcesExist } from './provision';
 import { startPoller } from './sqs-poller';
@@ -24,6 +25,8 @@ export interface LocalStackOptions {
   log: (line: string) => void;
   /** Starts what the AWS endpoints need (the emulators), after the port is bound. */
   startServices?: () => Promise<void>;
+  /** The config inbox folder (DATA_DIR/config/webhooks); none when absent. */
+  configDir?: string;
 }
 
 export interface LocalStack {
@@ -50,13 +53,14 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   Object.assign(process.env, env);
 
   // Handlers read their env at first invocation, so they are imported after it is set.
-  const [api, authorizer, receiver, consumer, interactive, deliverer] = await Promise.all([
+  const [api, authorizer, receiver, consumer, interactive, deliverer, importer] = await Promise.all([
     import('../../functions/api/handler'),
     import('../../functions/authorizer/handler'),
     import('../../functions/receiver/handler'),
     import('../../functions/consumer/handler'),
     import('../../functions/interactive/handler'),
     import('../../functions/deliverer/handler'),
+    import('../../functions/importer/handler'),
   ]);
 
   serve({
@@ -97,11 +101,17 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
         }),
       );
 
+  const inbox = o.configDir
+    ? startConfigInbox({ dir: o.configDir, s3: clients.s3, bucket: env.CONFIG_BUCKET, importer: importer.handler as never, log: o.log })
+    : undefined;
+  await inbox?.ready;
+
   return {
     url,
     server,
     env,
     async stop() {
+      inbox?.stop();
       server.close();
       server.closeAllConnections();
       await Promise.all(pollers.map((p) => p.stop()));

@@ -173,6 +173,10 @@ export const operations: Record<string, Op> = {
     return json(repeated ? 200 : 202, result);
   },
 
+  async listImports(deps, req) {
+    return json(200, await deps.imports.list(req.query.limit as number, req.query.cursor as string | undefined));
+  },
+
   async listAudit(deps, req) {
     return json(200, await deps.audit.list(req.query.limit as number, req.query.cursor as string | undefined, req.query.resource_id as string | undefined));
   },

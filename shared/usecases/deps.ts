@@ -1,5 +1,6 @@
 import type { Clock, Ids } from '../clock';
 import type { OutboundDeps } from './subscriptions';
+import type { ImportLog } from './import-config';
 import type { Principal } from '../model/api-key';
 import type { BackupStore, SecretVault, QueueAdmin, ApiKeyStore, AuditLog, EventQueue, EventStore, PayloadStore, TaskStore, WebhookStore } from '../ports';
 
@@ -23,6 +24,8 @@ export interface ManagementDeps {
   /** Config backups (S3) and the secrets of deleted webhooks. */
   backups: BackupStore;
   vault: SecretVault;
+  /** Results of config-file imports. */
+  imports: ImportLog;
   /** Queue depths and DLQ redrive. */
   queues: QueueAdmin;
 }

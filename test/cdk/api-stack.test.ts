@@ -203,3 +203,18 @@ describe('receiver Function URL and admin key', () => {
     expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'ReceiverFunctionUrl', 'AdminKeySecretArn']));
   });
 });
+
+describe('config inbox', () => {
+  it('invokes the importer for objects created under the trigger prefix, through EventBridge', () => {
+    const trigger = functions.importer.trigger!;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [imported(data.buckets[trigger.bucket].bucketName)] }, object: { key: [{ prefix: trigger.prefix }] } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(api.functions.importer.fn), 'Arn'] } })],
+    });
+    Template.fromStack(data).hasResourceProperties('Custom::S3BucketNotifications', { NotificationConfiguration: { EventBridgeConfiguration: {} } });
+  });
+});

@@ -4,6 +4,7 @@ import type { ApiKeyRecord } from '../../model/api-key';
 import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
 import type { SubscriptionRecord } from '../../model/subscription';
+import type { ImportLog, ImportResult } from '../../usecases/import-config';
 import type { ApiKeyStore, AuditLog, Page, SecretVault, SubscriptionStore, WebhookStore } from '../../ports';
 import { putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
@@ -268,5 +269,22 @@ export class DynamoSecretVault implements SecretVault {
     } catch (err) {
       throw unavailable('The config store', err);
     }
+  }
+}
+
+/** Results of config-file imports (pk=import), newest first. */
+export class DynamoImportLog implements ImportLog {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async append(r: ImportResult): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: 'import', sk: `${r.at}#${r.file}#${Math.random().toString(36).slice(2, 8)}`, ...r } }));
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  list(limit: number, cursor?: string): Promise<Page<ImportResult>> {
+    return partition<ImportResult>(this.db, this.table, 'import', limit, cursor, { backwards: true });
   }
 }

@@ -3,7 +3,7 @@ import type { ResourceEnv, Settings } from '../../env';
 import type { ManagementDeps } from '../../usecases/deps';
 import type { OutboundDeps } from '../../usecases/subscriptions';
 import { documentClient, s3Client, sqsClient } from './clients';
-import { DynamoApiKeyStore, DynamoAuditLog, DynamoPublishLog, DynamoSecretVault, DynamoSubscriptionStore, DynamoWebhookStore } from './dynamo-config-store';
+import { DynamoApiKeyStore, DynamoAuditLog, DynamoImportLog, DynamoPublishLog, DynamoSecretVault, DynamoSubscriptionStore, DynamoWebhookStore } from './dynamo-config-store';
 import { S3BackupStore } from './s3-backup-store';
 import { DynamoDeliveryStore } from './dynamo-delivery-store';
 import { SqsDeliveryQueue } from './sqs-delivery-queue';
@@ -65,6 +65,7 @@ export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
     fetch: globalThis.fetch,
     backups: new S3BackupStore(s3Client(), r.buckets.config),
     vault: new DynamoSecretVault(db, r.tables.config),
+    imports: new DynamoImportLog(db, r.tables.config),
     queues: new SqsQueueAdmin(
       sqsClient(),
       Object.fromEntries(Object.entries(r.queues).map(([name, url]) => [name, { url, ...(r.dlqs[name] ? { dlqUrl: r.dlqs[name] } : {}) }])),
