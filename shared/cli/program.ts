@@ -107,6 +107,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       show(r, [{ webhook_id: id, ...r }], verb === 'test' ? ['webhook_id', 'event_id', 'receiver_status'] : ['webhook_id', 'enabled', 'version']);
     });
 
+  webhooks.command('backups <id>').description('backed-up versions, newest first').action(async (id: string) => {
+    const page = await api().call('GET', `/api/webhooks/${encodeURIComponent(id)}/backups`);
+    show(page.items, page.items, ['version', 'at', 'bytes']);
+  });
+  webhooks
+    .command('restore <id>')
+    .description('restore a backed-up version (brings back a deleted webhook with its secret)')
+    .requiredOption('--backup <version>', 'the backed-up version to restore')
+    .action(async (id: string, o: { backup: string }) => {
+      const w = await api().call('POST', `/api/webhooks/${encodeURIComponent(id)}/restore`, { version: Number(o.backup) });
+      show(w, [w], ['webhook_id', 'name', 'enabled', 'version']);
+    });
+
   program
     .command('events')
     .description('event log')

@@ -62,6 +62,17 @@ describe('hookline CLI', () => {
     expect(again.out.split('\n').every((l) => l.startsWith('= unchanged'))).toBe(true);
   });
 
+  it('lists backups and restores a deleted webhook', async () => {
+    await cli('apply', '-f', dir);
+    const versions = JSON.parse((await cli('--json', 'webhooks', 'backups', 'cli-a')).out);
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect((await s.admin('/api/webhooks/cli-a', { method: 'DELETE' })).status).toBe(204);
+    const restored = await cli('webhooks', 'restore', 'cli-a', '--backup', '1');
+    expect(restored.code).toBe(0);
+    expect(restored.out).toContain('cli-a');
+    expect(JSON.parse((await cli('--json', 'webhooks', 'show', 'cli-a')).out)).toMatchObject({ name: 'A' });
+  });
+
   it('manages keys with JSON output for scripts, and explains API errors', async () => {
     const created = JSON.parse((await cli('--json', 'keys', 'create', '--name', 'bot', '--scopes', 'read,agent')).out);
     expect(created).toMatchObject({ name: 'bot', scopes: ['read', 'agent'], key: expect.stringMatching(/^hk_/) });
