@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorResponse } from './model/common';
+import { REQUEST_EXAMPLES } from './openapi-examples';
 import type { Route } from './routes';
 
 const ERROR_TEXT: Record<number, string> = {
@@ -15,6 +16,21 @@ const ERROR_TEXT: Record<number, string> = {
   500: 'Internal error',
   502: 'The receiver did not accept the test delivery',
   503: 'A dependency is down; the request was not accepted, retry',
+};
+
+const ERROR_CODES: Record<number, string> = {
+  400: 'validation_error',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'already_exists',
+  412: 'version_mismatch',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  500: 'internal_error',
+  502: 'test_delivery_failed',
+  503: 'service_unavailable',
 };
 
 /**
@@ -69,7 +85,10 @@ export function openApiDocument(routes: Route[], opts: { version: string; server
     };
     const errs = new Set([...r.errors, ...(r.scope ? [401, 403] : []), 500]);
     for (const code of [...errs].sort()) {
-      responses[String(code)] = { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses[String(code)] = {
+        description: ERROR_TEXT[code] ?? 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: { error: { code: ERROR_CODES[code] ?? 'error', message: ERROR_TEXT[code] ?? 'Error', details: code === 400 ? [{ path: 'commands.0.action', message: 'Invalid option' }] : [] } } } },
+      };
     }
     paths[r.path] ??= {};
     paths[r.path][r.method.toLowerCase()] = {
@@ -78,7 +97,9 @@ export function openApiDocument(routes: Route[], opts: { version: string; server
       tags: [r.tag],
       ...(r.scope ? { security: [{ apiKey: [] }], 'x-hookline-scope': r.scope } : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body, 'input') } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body, 'input'), ...(REQUEST_EXAMPLES[r.operation] ? { example: REQUEST_EXAMPLES[r.operation] } : {}) } } } }
+        : {}),
       responses,
     };
   }

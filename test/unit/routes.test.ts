@@ -51,6 +51,16 @@ describe('OpenAPI document', () => {
     expect(create.responses['400']).toBeDefined();
   });
 
+  it('gives every request body an example that its own schema accepts, and every error an example', () => {
+    for (const r of routes.filter((x) => x.body)) {
+      const content = doc.paths[r.path][r.method.toLowerCase()].requestBody.content['application/json'];
+      expect([r.operation, content.example !== undefined]).toEqual([r.operation, true]);
+      expect([r.operation, r.body!.safeParse(content.example).success]).toEqual([r.operation, true]);
+    }
+    for (const [, methods] of Object.entries(doc.paths))
+      for (const [, op] of Object.entries(methods)) for (const [code, res] of Object.entries(op.responses as Record<string, any>)) if (Number(code) >= 400) expect(res.content['application/json'].example.error.code).toEqual(expect.any(String));
+  });
+
   it('resolves every $ref to a component', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(5);

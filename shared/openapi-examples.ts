@@ -1,0 +1,37 @@
+/** Request body examples for the OpenAPI document, by operationId (a test checks every body route has one). */
+const webhook = {
+  webhook_id: 'github-issues-001',
+  name: 'GitHub Issue Tracker',
+  provider: 'github',
+  secret: 'whsec_c2VjcmV0LWZvci10aGUtZXhhbXBsZS1vbmx5',
+  commands: [
+    { trigger: 'issues.opened', action: 'create_task', agent: 'planning', template: 'Analyze issue: {{issue.title}}\n\n{{issue.body}}', conditions: { labels: ['bug', 'enhancement'] } },
+    { trigger: 'issue_comment.created', action: 'ask', agent: 'brain', template: 'What did you expect to happen?', conditions: { body_contains: '@agent' } },
+  ],
+  reply: { token: 'ghp_…', bot_user: 'hookline-bot' },
+};
+const subscription = {
+  url: 'https://example.com/webhooks/hookline',
+  events: ['agent:complete', 'project.*'],
+  filters: { platforms: ['github'] },
+  retry_policy: { max_attempts: 8, initial_delay: 10, backoff_multiplier: 2, max_delay: 3600 },
+};
+
+export const REQUEST_EXAMPLES: Record<string, unknown> = {
+  createKey: { name: 'ci-bot', scopes: ['read', 'write'] },
+  createWebhook: webhook,
+  replaceWebhook: { ...webhook, name: 'GitHub Issue Tracker (v2)' },
+  rotateWebhookSecret: { grace_seconds: 86400 },
+  restoreWebhook: { version: 3 },
+  addCommand: { trigger: 'issues.labeled', action: 'create_task', agent: 'planning', template: 'Urgent: {{issue.title}}', conditions: { label: 'urgent' }, priority: 10 },
+  updateCommand: { trigger: 'issues.labeled', action: 'comment', template: 'Thanks {{sender}}, we are on it.', conditions: { label: 'urgent' } },
+  patchTask: { status: 'done', result: { summary: 'Fixed in #42' } },
+  commentOnEvent: { event_id: 'evt_8f14e45fceea167a5a36dedd4b', message: 'I am looking into this.' },
+  askOnEvent: { event_id: 'evt_8f14e45fceea167a5a36dedd4b', question: 'Which version shows the crash?', agent: 'planning' },
+  respondToEvent: { event_id: 'evt_8f14e45fceea167a5a36dedd4b', response: 'Deploying api to prod now.' },
+  createSubscription: subscription,
+  replaceSubscription: { ...subscription, events: ['*'] },
+  rotateSubscriptionSecret: { grace_seconds: 3600 },
+  redriveDlq: { queue: 'deliveries', max: 1000 },
+  publishEvent: { id: 'proj-42-created', type: 'project.created', data: { project_id: 42, name: 'Rocket', platform: 'github' } },
+};
