@@ -1,7 +1,7 @@
 /**
  * Hookline's marker on its own posts, where the provider renders Markdown and so hides an HTML
- * comment (GitHub, GitLab, Sentry, Linear, custom). Must equal `HOOKLINE_MARKER` in
- * shared/usecases/process-events.ts (a test checks it).
+ * comment (GitHub, GitLab, Sentry, Linear, custom). The consumer's loop guard uses `carriesMarker`
+ * from this module, so the two cannot drift.
  */
 export const MARKER = '<!-- hookline -->';
 
