@@ -1,34 +1,26 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { startFakeProviders, type FakeProviders } from '../support/fake-providers';
 import { pollUntil } from '../support/poll';
-import { spawnLocal, type RunningLocal } from '../support/spawn-local';
+import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
 
 // An agent's whole loop through `npm start`, using only the OpenAPI document, the config inbox and the API.
-let dataDir: string;
-let r: RunningLocal;
+let r: LocalUnderTest;
 let fake: FakeProviders;
 let agentKey: string;
 const SECRET = 'agent-loop-github-secret';
 
 beforeAll(async () => {
   fake = await startFakeProviders();
-  dataDir = mkdtempSync(join(tmpdir(), 'hookline-e2e-agent-'));
-  r = await spawnLocal(dataDir);
-  const admin = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
+  r = await startLocalForTest('agent');
   // The operator gives the agent its own key.
-  const k = await fetch(`${r.url}/api/keys`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'brain', scopes: ['read', 'agent'] }) });
+  const k = await r.admin('/api/keys', { method: 'POST', body: JSON.stringify({ name: 'brain', scopes: ['read', 'agent'] }) });
   agentKey = ((await k.json()) as { key: string }).key;
 });
 afterAll(async () => {
-  if (r?.child.exitCode === null) {
-    r.child.kill('SIGTERM');
-    await r.exited;
-  }
+  await r?.stop();
   await fake.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('an agent loop', () => {
@@ -47,7 +39,7 @@ describe('an agent loop', () => {
     };
 
     // 2. The agent writes a config file into the inbox (write, then rename).
-    const inbox = join(dataDir, 'config', 'webhooks');
+    const inbox = join(r.dataDir, 'config', 'webhooks');
     mkdirSync(inbox, { recursive: true });
     writeFileSync(join(inbox, '.github-agent.json.tmp'), JSON.stringify({
       name: 'GitHub for the planning agent',

@@ -1,24 +1,17 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { startFakeProviders, type FakeProviders } from '../support/fake-providers';
 import { pollUntil } from '../support/poll';
-import { spawnLocal, type RunningLocal } from '../support/spawn-local';
+import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
 
 // The issue-to-agent loop through `npm start`, with GitHub's and Slack's APIs faked on loopback.
-let dataDir: string;
-let r: RunningLocal;
-let key: string;
+let r: LocalUnderTest;
 let fake: FakeProviders;
 const SECRET = 'e2e-commands-secret';
 
 beforeAll(async () => {
   fake = await startFakeProviders();
-  dataDir = mkdtempSync(join(tmpdir(), 'hookline-e2e-commands-'));
-  r = await spawnLocal(dataDir);
-  key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
+  r = await startLocalForTest('commands');
   const gh = await api('/api/webhooks', {
     method: 'POST',
     body: JSON.stringify({
@@ -41,17 +34,11 @@ beforeAll(async () => {
   expect(sl.status).toBe(201);
 });
 afterAll(async () => {
-  if (r?.child.exitCode === null) {
-    r.child.kill('SIGTERM');
-    await r.exited;
-  }
+  await r?.stop();
   await fake.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
-function api(path: string, init: RequestInit = {}) {
-  return fetch(`${r.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
-}
+const api = (path: string, init: RequestInit = {}) => r.admin(path, init);
 
 async function github(event: string, payload: unknown, delivery: string): Promise<string> {
   const body = JSON.stringify(payload);

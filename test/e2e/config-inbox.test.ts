@@ -1,14 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pollUntil } from '../support/poll';
-import { spawnLocal, type RunningLocal } from '../support/spawn-local';
+import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
 
 // An agent writing config files into the inbox of `npm start`.
-let dataDir: string;
 let inbox: string;
-let r: RunningLocal;
-let key: string;
+let r: LocalUnderTest;
 
 const config = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -18,23 +15,18 @@ const config = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hookline-e2e-inbox-'));
-  inbox = join(dataDir, 'config', 'webhooks');
-  mkdirSync(inbox, { recursive: true });
-  // Written before the start: picked up at start-up.
-  writeFileSync(join(inbox, 'github-urgent-issues.json'), JSON.stringify(config('GitHub Urgent Issues')));
-  r = await spawnLocal(dataDir);
-  key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
+  r = await startLocalForTest('inbox', {
+    before(dataDir) {
+      inbox = join(dataDir, 'config', 'webhooks');
+      mkdirSync(inbox, { recursive: true });
+      // Written before the start: picked up at start-up.
+      writeFileSync(join(inbox, 'github-urgent-issues.json'), JSON.stringify(config('GitHub Urgent Issues')));
+    },
+  });
 });
-afterAll(async () => {
-  if (r?.child.exitCode === null) {
-    r.child.kill('SIGTERM');
-    await r.exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => r?.stop());
 
-const api = async (path: string) => (await (await fetch(`${r.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as any;
+const api = async (path: string) => (await (await r.admin(path)).json()) as any;
 const importsOf = async (file: string) => ((await api('/api/config/imports?limit=100')).items as any[]).filter((i) => i.file === file);
 
 describe('config inbox through npm start', () => {

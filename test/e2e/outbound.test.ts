@@ -1,48 +1,24 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { verifyHooklineSignature } from '../../shared/delivery/signing';
 import { pollUntil } from '../support/poll';
-import { spawnLocal, type RunningLocal } from '../support/spawn-local';
+import { startSink, type Sink } from '../support/sink';
+import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
 
 // A subscriber's view of Hookline through `npm start`: a sink server on loopback receives signed deliveries.
-let dataDir: string;
-let r: RunningLocal;
-let key: string;
-let server: Server;
-let sinkUrl: string;
-const hits: { at: number; headers: Record<string, string>; body: string }[] = [];
-const answers: number[] = [];
+let r: LocalUnderTest;
+let sink: Sink;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      hits.push({ at: Date.now(), headers: req.headers as Record<string, string>, body });
-      res.writeHead(answers.shift() ?? 200).end();
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
-  sinkUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/hookline`;
-  dataDir = mkdtempSync(join(tmpdir(), 'hookline-e2e-outbound-'));
-  r = await spawnLocal(dataDir);
-  key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
+  sink = await startSink([], '/webhooks/hookline');
+  r = await startLocalForTest('outbound');
 });
 afterAll(async () => {
-  if (r?.child.exitCode === null) {
-    r.child.kill('SIGTERM');
-    await r.exited;
-  }
-  server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await r?.stop();
+  sink.close();
 });
 
 const api = async (path: string, init: RequestInit = {}) => {
-  const res = await fetch(`${r.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+  const res = await r.admin(path, init);
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -50,23 +26,23 @@ describe('outbound through npm start', () => {
   it('registers, receives verified deliveries, retries failures, and dedups a repeated publish', async () => {
     const sub = await api('/api/subscriptions', {
       method: 'POST',
-      body: JSON.stringify({ url: sinkUrl, events: ['agent:*', 'project.created'], retry_policy: { max_attempts: 3, initial_delay: 1, backoff_multiplier: 2, max_delay: 5 } }),
+      body: JSON.stringify({ url: sink.url, events: ['agent:*', 'project.created'], retry_policy: { max_attempts: 3, initial_delay: 1, backoff_multiplier: 2, max_delay: 5 } }),
     });
     expect(sub.status).toBe(201);
     const secret = sub.body.secret as string;
 
-    answers.push(503);
+    sink.answers.push({ status: 503 });
     const first = await api('/api/events', { method: 'POST', body: JSON.stringify({ id: 'proj-42', type: 'project.created', data: { name: 'Rocket 🚀' } }) });
     expect(first).toMatchObject({ status: 202, body: { deliveries: 1 } });
     const again = await api('/api/events', { method: 'POST', body: JSON.stringify({ id: 'proj-42', type: 'project.created', data: { name: 'Rocket 🚀' } }) });
     expect(again).toEqual({ status: 200, body: first.body });
 
-    await pollUntil(async () => hits.length >= 2 || undefined, 'the retry after 503', 20_000);
-    const ok = hits[1];
+    await pollUntil(async () => sink.hits.length >= 2 || undefined, 'the retry after 503', 20_000);
+    const ok = sink.hits[1];
     expect(() => new StandardWebhook(secret).verify(ok.body, ok.headers)).not.toThrow();
     expect(verifyHooklineSignature({ secret, body: ok.body, headers: ok.headers })).toMatchObject({ ok: true });
     expect(JSON.parse(ok.body)).toMatchObject({ type: 'project.created', data: { name: 'Rocket 🚀' }, subscription_id: sub.body.subscription_id });
-    expect(ok.at - hits[0].at).toBeGreaterThanOrEqual(850);
+    expect(ok.at - sink.hits[0].at).toBeGreaterThanOrEqual(850);
 
     const list = await pollUntil(async () => {
       const l = await api(`/api/subscriptions/${sub.body.subscription_id}/deliveries`);

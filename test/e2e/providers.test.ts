@@ -1,33 +1,19 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { pollUntil } from '../support/poll';
-import { spawnLocal, type RunningLocal } from '../support/spawn-local';
+import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
 
 // One local stack for all providers, driven as each provider drives its webhooks.
-let dataDir: string;
-let r: RunningLocal;
-let key: string;
+let r: LocalUnderTest;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hookline-e2e-providers-'));
-  r = await spawnLocal(dataDir);
-  key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
+  r = await startLocalForTest('providers');
 });
-afterAll(async () => {
-  if (r?.child.exitCode === null) {
-    r.child.kill('SIGTERM');
-    await r.exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => r?.stop());
 
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${r.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+const api = (path: string, init: RequestInit = {}) => r.admin(path, init);
 
 async function createWebhook(id: string, provider: string, secret: string) {
   const res = await api('/api/webhooks', { method: 'POST', body: JSON.stringify({ webhook_id: id, name: id, provider, secret }) });

@@ -1,63 +1,29 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnLocal, type RunningLocal } from '../support/spawn-local';
+import { startSink, type Sink } from '../support/sink';
+import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
 import { pollUntil } from '../support/poll';
 
 // Subscribers' scenarios through `npm start` (a child process), with sink servers on loopback.
-let local: RunningLocal;
-let dataDir: string;
-let key: string;
-const s = {
-  admin: (path: string, init: RequestInit = {}) =>
-    fetch(`${local.url}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) } }),
-};
-
-/** A subscriber endpoint on loopback whose answers a test scripts, recording every request. */
-interface Sink {
-  url: string;
-  hits: { at: number; headers: Record<string, string>; body: string }[];
-  answers: { status: number; headers?: Record<string, string> }[];
-  server: Server;
-}
+let local: LocalUnderTest;
+const s = { admin: (path: string, init: RequestInit = {}) => local.admin(path, init) };
 const sinks: Sink[] = [];
 async function sink(answers: Sink['answers'] = []): Promise<Sink> {
-  const k: Sink = { url: '', hits: [], answers: [...answers], server: undefined as never };
-  k.server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      k.hits.push({ at: Date.now(), headers: req.headers as Record<string, string>, body });
-      const a = k.answers.shift() ?? { status: 200 };
-      res.writeHead(a.status, a.headers ?? {}).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((r) => k.server.listen(0, '127.0.0.1', () => r()));
-  k.url = `http://127.0.0.1:${(k.server.address() as AddressInfo).port}/hooks`;
+  const k = await startSink(answers);
   sinks.push(k);
   return k;
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hookline-e2e-subscribers-'));
   // npm start allows loopback targets by default (the sinks live there). Containers cache the
   // subscription list for CONFIG_CACHE_SECONDS; here every function must see a subscription the
   // moment it is created (the deliverer publishes delivery.failed to it).
-  local = await spawnLocal(dataDir, { CONFIG_CACHE_SECONDS: '0' });
-  key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
+  local = await startLocalForTest('subscribers', { env: { CONFIG_CACHE_SECONDS: '0' } });
 });
 afterAll(async () => {
-  if (local?.child.exitCode === null) {
-    local.child.kill('SIGTERM');
-    await local.exited;
-  }
-  for (const k of sinks) k.server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await local?.stop();
+  for (const k of sinks) k.close();
 });
 
 async function subscribe(body: Record<string, unknown>) {
