@@ -67,8 +67,9 @@ export function actionId(prefix: string, eventId: string, commandId: string): st
  */
 async function createTask(deps: RunnerDeps, ctx: ActionContext): Promise<ActionResult> {
   const now = deps.clock.now().toISOString();
+  const taskId = actionId('task', ctx.event.event_id, ctx.command.command_id);
   const task: TaskRecord = {
-    task_id: actionId('task', ctx.event.event_id, ctx.command.command_id),
+    task_id: taskId,
     agent: ctx.command.agent ?? 'default',
     status: 'pending',
     // DynamoDB items stop at 400 KB and SNS messages at 256 KB: prompts are cut at 50,000 characters.
@@ -86,7 +87,7 @@ async function createTask(deps: RunnerDeps, ctx: ActionContext): Promise<ActionR
     created_at: now,
     updated_at: now,
     result: null,
-    created_key: `${now}#${actionId('task', ctx.event.event_id, ctx.command.command_id)}`,
+    created_key: `${now}#${taskId}`,
     kind: 'task',
     version: 1,
   };

@@ -49,8 +49,8 @@ interface Parsed {
 }
 
 /** Decodes a stored payload for display or matching: JSON when it parses, else the text. */
-export function decodePayload(raw: Buffer, contentType?: string): unknown {
-  const text = raw.toString('utf8');
+export function decodePayload(raw: Buffer | string, contentType?: string): unknown {
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   if (contentType === 'application/x-www-form-urlencoded') {
     const form = Object.fromEntries(new URLSearchParams(text));
     if (typeof form.payload === 'string') {
@@ -186,7 +186,7 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   if (!candidates && !mayAnswer) return ignore();
 
   const raw = gunzipSync(p.gz ?? (await deps.payloads.getObject(p.msg.body_ref!.key))).toString('utf8');
-  const payload = decodePayload(Buffer.from(raw), p.msg.content_type);
+  const payload = decodePayload(raw, p.msg.content_type);
   const ctx: EventContext = { payload, event_type: p.msg.event_type, provider: p.msg.provider, webhook_id: p.msg.webhook_id };
   ctx.sender = senderOf(ctx.provider, payload);
   // Loop guard: Hookline's own posts (its marker, or the bot account it posts as) never trigger
