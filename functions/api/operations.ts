@@ -152,7 +152,7 @@ export const operations: Record<string, Op> = {
     return json(202, await sub.retryDelivery(deps.outbound, req.params.delivery_id));
   },
   async rotateSubscriptionSecret(deps, req) {
-    const x = await sub.rotateSubscriptionSecret(deps.outbound, req.principal, req.params.id, req.body.grace_seconds);
+    const x = await sub.rotateSubscriptionSecret(deps.outbound, req.principal, req.params.id, req.body.grace_seconds, req.body.secret);
     const grace = x.previous_secrets.map((p) => p.expires_at).sort().at(-1);
     return json(200, { ...sub.subscriptionView(x, true), ...(grace ? { previous_secret_expires_at: grace } : {}) }, etag(x.version));
   },

@@ -1,17 +1,57 @@
 /**
- * Outbound signatures (CONTRACT §4): Standard Webhooks headers, keyed with the base64-decoded
- * part of the `whsec_` secret, and X-Hookline-Signature, keyed with the secret string itself.
+ * Outbound signatures (CONTRACT §4): Standard Webhooks headers and X-Hookline-Signature.
+ *
+ * A subscription secret is one of two kinds, told apart by {@link parseSubscriptionSecret} (the
+ * only place that knows the rules; the API's schema and the signers both call it):
+ * - generated (or supplied in that form): `whsec_` + base64 of 24 to 64 bytes; the Standard
+ *   Webhooks key is the decoded bytes;
+ * - plain: any other string of 16 to 256 printable ASCII characters (as the outbound design
+ *   documents register them, `"secret": "your_webhook_secret"`); the Standard Webhooks key is its
+ *   UTF-8 bytes.
+ * X-Hookline-Signature is keyed with the secret string's UTF-8 bytes either way.
  */
 import { randomBytes } from 'node:crypto';
 import { hmac, safeEqual } from '../providers/crypto';
-import { STANDARD_TOLERANCE_SECONDS, symmetricKey } from '../providers/standard-webhooks';
+import { STANDARD_TOLERANCE_SECONDS } from '../providers/standard-webhooks';
 import { version } from '../version';
 
-const SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+export const SECRET_PREFIX = 'whsec_';
+/** Bytes of key a `whsec_` secret may decode to. */
+export const GENERATED_SECRET_BYTES = { min: 24, max: 64 } as const;
+/** Characters of a plain secret. */
+export const PLAIN_SECRET_LENGTH = { min: 16, max: 256 } as const;
 
-function assertSecret(secret: string): void {
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+export type ParsedSecret = { ok: true; kind: 'generated' | 'plain'; key: Buffer } | { ok: false; message: string };
+
+/**
+ * The one reading of a subscription secret: its kind and the Standard Webhooks HMAC key, or why
+ * it is refused. A string that starts with `whsec_` is always read as base64 (never as a plain
+ * secret), so the two kinds cannot be confused by a receiver.
+ */
+export function parseSubscriptionSecret(secret: string): ParsedSecret {
+  if (secret.startsWith(SECRET_PREFIX)) {
+    const b64 = secret.slice(SECRET_PREFIX.length);
+    const { min, max } = GENERATED_SECRET_BYTES;
+    if (!BASE64.test(b64)) return { ok: false, message: `a secret starting with ${SECRET_PREFIX} must continue with base64 (A-Z a-z 0-9 + /, = padding) of ${min} to ${max} bytes` };
+    const key = Buffer.from(b64, 'base64');
+    if (key.length < min || key.length > max) return { ok: false, message: `a secret starting with ${SECRET_PREFIX} must encode ${min} to ${max} bytes (this one encodes ${key.length})` };
+    return { ok: true, kind: 'generated', key };
+  }
+  const { min, max } = PLAIN_SECRET_LENGTH;
+  if (secret.length < min || secret.length > max || !PRINTABLE_ASCII.test(secret))
+    return { ok: false, message: `a secret must be ${SECRET_PREFIX} + base64 of ${GENERATED_SECRET_BYTES.min} to ${GENERATED_SECRET_BYTES.max} bytes, or ${min} to ${max} printable ASCII characters` };
+  return { ok: true, kind: 'plain', key: Buffer.from(secret, 'utf8') };
+}
+
+/** The Standard Webhooks HMAC key of a subscription secret; throws on a malformed one. */
+export function subscriptionSigningKey(secret: string): Buffer {
+  const parsed = parseSubscriptionSecret(secret);
   // A malformed secret would sign with a key no receiver holds: fail loudly instead.
-  if (!SECRET_PATTERN.test(secret)) throw new TypeError('A subscription secret must be "whsec_" followed by base64.');
+  if (!parsed.ok) throw new TypeError(`Invalid subscription secret: ${parsed.message}.`);
+  return parsed.key;
 }
 
 const list = (secret: string | readonly string[]): readonly string[] => (typeof secret === 'string' ? [secret] : secret);
@@ -35,10 +75,7 @@ export function standardWebhookHeaders(
   if (secrets.length === 0) throw new TypeError('At least one secret is needed to sign.');
   if (!Number.isInteger(timestampSeconds) || timestampSeconds < 0) throw new TypeError('timestampSeconds must be a non-negative integer of unix seconds.');
   const ts = String(timestampSeconds);
-  const signatures = secrets.map((s) => {
-    assertSecret(s);
-    return `v1,${hmac('sha256', symmetricKey(s), [`${id}.${ts}.`, body], 'base64')}`;
-  });
+  const signatures = secrets.map((s) => `v1,${hmac('sha256', subscriptionSigningKey(s), [`${id}.${ts}.`, body], 'base64')}`);
   return { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signatures.join(' ') };
 }
 
@@ -80,7 +117,7 @@ export function deliveryHeaders({ secrets, deliveryId, eventType, timestampSecon
 export type ReceivedHeaders = Headers | Record<string, string | string[] | undefined>;
 
 export interface VerifyHooklineSignatureInput {
-  /** The subscription secret, or several while the receiver rotates. */
+  /** The subscription secret (`whsec_…` or the plain secret you registered), or several while the receiver rotates. */
   secret: string | readonly string[];
   /** The raw body exactly as received (verify before parsing). */
   body: string | Buffer;
@@ -109,6 +146,8 @@ function header(headers: ReceivedHeaders, name: string, joiner: string): string 
 export function verifyHooklineSignature({ secret, body, headers, toleranceSeconds = STANDARD_TOLERANCE_SECONDS, now = new Date() }: VerifyHooklineSignatureInput): HooklineVerification {
   const secrets = list(secret).filter((s) => s.length > 0);
   if (secrets.length === 0) return { ok: false, reason: 'no secret to verify with' };
+  const unusable = secrets.map(parseSubscriptionSecret).find((p) => !p.ok);
+  if (unusable && !unusable.ok) return { ok: false, reason: `the secret to verify with is not one Hookline signs with: ${unusable.message}` };
 
   const signature = header(headers, 'webhook-signature', ' ');
   if (signature !== undefined) {
@@ -124,8 +163,7 @@ export function verifyHooklineSignature({ secret, body, headers, toleranceSecond
     let ok = false;
     // No early exit: the time taken does not reveal which secret or entry matched.
     for (const s of secrets) {
-      const key = symmetricKey(s);
-      if (key.length === 0) continue;
+      const key = subscriptionSigningKey(s);
       const expected = hmac('sha256', key, [`${id}.${ts}.`, body], 'base64');
       for (const sig of given) ok = safeEqual(expected, sig) || ok;
     }

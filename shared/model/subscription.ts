@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoTime } from './common';
 import { Conditions } from './conditions';
+import { parseSubscriptionSecret } from '../delivery/signing';
 
 /** `agent:complete`, `project.*`, `*`: an event type or a prefix wildcard. */
 export const EventPattern = z
@@ -22,6 +23,28 @@ export const RetryPolicy = z
   })
   .strict();
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
+
+/**
+ * A supplied subscription secret: `whsec_` + base64 of 24 to 64 bytes, or a plain secret of 16 to
+ * 256 printable ASCII characters (rules and key derivation: `parseSubscriptionSecret`).
+ */
+export const SubscriptionSecret = z
+  .string()
+  .superRefine((secret, ctx) => {
+    const parsed = parseSubscriptionSecret(secret);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  })
+  .meta({ description: 'whsec_ + base64 of 24 to 64 bytes, or 16 to 256 printable ASCII characters (its UTF-8 bytes are then the HMAC key of both signatures)', example: 'your_webhook_secret' });
+
+/** `POST /api/subscriptions/{id}/rotate-secret` body: a supplied `secret`, or a generated one. */
+export const SubscriptionRotateInput = z
+  .object({
+    grace_seconds: z.number().int().min(0).max(30 * 86_400).default(86_400),
+    secret: SubscriptionSecret.optional(),
+  })
+  .strict()
+  .meta({ id: 'SubscriptionRotateInput' });
+export type SubscriptionRotateInput = z.infer<typeof SubscriptionRotateInput>;
 
 const HeaderName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'a header name');
 const Reserved = /^(host|content-length|content-type|transfer-encoding|connection|user-agent|webhook-.*|x-hookline-.*)$/i;
@@ -45,7 +68,7 @@ const SubscriptionFields = {
 export const SubscriptionCreate = z
   .object({
     subscription_id: z.string().regex(/^sub_[a-z0-9_-]{1,64}$/i).optional(),
-    secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'whsec_ followed by base64 of 24 to 64 bytes').optional(),
+    secret: SubscriptionSecret.optional(),
     ...SubscriptionFields,
   })
   .strict()

@@ -211,14 +211,14 @@ export const EVENT_TYPES: { type: string; description: string; source: 'hookline
   { type: 'chat_message_received', description: 'A chat message arrived', source: 'platform' },
 ];
 
-/** New secret; the old one keeps signing (a second `v1,` entry) for `graceSeconds`. */
-export async function rotateSubscriptionSecret(deps: OutboundDeps, actor: Actor, id: string, graceSeconds: number): Promise<SubscriptionRecord> {
+/** New secret (`secret` when supplied, else generated); the old one keeps signing (a second `v1,` entry) for `graceSeconds`. */
+export async function rotateSubscriptionSecret(deps: OutboundDeps, actor: Actor, id: string, graceSeconds: number, secret?: string): Promise<SubscriptionRecord> {
   const before = await getSubscription(deps, id);
   const now = deps.clock.now().getTime();
   const still = before.previous_secrets.filter((p) => Date.parse(p.expires_at) > now);
   const after: SubscriptionRecord = {
     ...before,
-    secret: generateSubscriptionSecret(),
+    secret: secret ?? generateSubscriptionSecret(),
     previous_secrets: graceSeconds > 0 ? [...still, { secret: before.secret, expires_at: new Date(now + graceSeconds * 1000).toISOString() }] : still,
     updated_at: new Date(now).toISOString(),
     version: before.version + 1,

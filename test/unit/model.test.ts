@@ -52,4 +52,8 @@ describe('maskSecret', () => {
     expect(maskSecret('whsec_abcdefghX7aQ')).toBe('whsec_…X7aQ');
     expect(maskSecret('plainsecretvalue')).toBe('…alue');
   });
+
+  it('never shows the first word of a plain secret', () => {
+    expect(maskSecret('your_webhook_secret')).toBe('…cret');
+  });
 });

@@ -5,6 +5,7 @@ import {
   deliveryHeaders,
   generateSubscriptionSecret,
   hooklineSignature,
+  parseSubscriptionSecret,
   standardWebhookHeaders,
   verifyHooklineSignature,
 } from '../../../shared/delivery/signing';
@@ -51,10 +52,73 @@ describe('standardWebhookHeaders', () => {
     expect(new SvixWebhook(OLD_SECRET).verify(body, headers)).toBeTruthy();
   });
 
-  it('refuses a secret that is not whsec_ + base64, and a fractional timestamp', () => {
+  it('refuses a secret that is neither whsec_ + base64 nor a plain secret, and a fractional timestamp', () => {
     expect(() => standardWebhookHeaders('not-a-secret', ID, NOW_S, body)).toThrow(/whsec_/);
+    expect(() => standardWebhookHeaders('whsec_not base64!', ID, NOW_S, body)).toThrow(/base64/);
     expect(() => standardWebhookHeaders([], ID, NOW_S, body)).toThrow(/secret/);
     expect(() => standardWebhookHeaders(SECRET, ID, NOW_S + 0.5, body)).toThrow(/timestamp/);
+  });
+});
+
+describe('parseSubscriptionSecret', () => {
+  const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64');
+
+  it('reads whsec_ + base64 of 24 to 64 bytes as generated, keyed with the decoded bytes', () => {
+    expect(parseSubscriptionSecret(SECRET)).toEqual({ ok: true, kind: 'generated', key: Buffer.from(SECRET.slice(6), 'base64') });
+    expect(parseSubscriptionSecret(`whsec_${b64(24)}`).ok).toBe(true);
+    expect(parseSubscriptionSecret(`whsec_${b64(64)}`).ok).toBe(true);
+    expect(parseSubscriptionSecret(generateSubscriptionSecret())).toMatchObject({ ok: true, kind: 'generated' });
+  });
+
+  it('refuses a whsec_ secret that is not base64 or decodes to fewer than 24 or more than 64 bytes', () => {
+    expect(parseSubscriptionSecret(`whsec_${b64(23)}`)).toEqual({ ok: false, message: expect.stringMatching(/24 to 64 bytes \(this one encodes 23\)/) });
+    expect(parseSubscriptionSecret(`whsec_${b64(65)}`).ok).toBe(false);
+    expect(parseSubscriptionSecret('whsec_your_webhook_secret_!!').ok).toBe(false);
+    expect(parseSubscriptionSecret(`whsec_${b64(32).slice(0, -1)}`).ok).toBe(false);
+  });
+
+  it('reads any other string of 16 to 256 printable ASCII characters as plain, keyed with its UTF-8 bytes', () => {
+    expect(parseSubscriptionSecret('your_webhook_secret')).toEqual({ ok: true, kind: 'plain', key: Buffer.from('your_webhook_secret', 'utf8') });
+    expect(parseSubscriptionSecret('x'.repeat(16)).ok).toBe(true);
+    expect(parseSubscriptionSecret(' ~!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}').ok).toBe(true);
+    expect(parseSubscriptionSecret('y'.repeat(256)).ok).toBe(true);
+  });
+
+  it('refuses a plain secret that is too short, too long, or not printable ASCII', () => {
+    for (const bad of ['x'.repeat(15), 'y'.repeat(257), 'tab\tin-the-secret!', 'line\nbreak-secret-1', 'ünïcødé-secret-123', ''])
+      expect(parseSubscriptionSecret(bad)).toEqual({ ok: false, message: expect.stringMatching(/16 to 256 printable ASCII/) });
+  });
+});
+
+describe('plain secrets', () => {
+  const PLAIN = 'your_webhook_secret';
+  beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(now.getTime()));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('key both signatures with the UTF-8 bytes of the secret', () => {
+    const h = deliveryHeaders({ secrets: [PLAIN], deliveryId: ID, eventType: 'chat_message', timestampSeconds: NOW_S, body });
+    const std = createHmac('sha256', Buffer.from(PLAIN, 'utf8')).update(`${ID}.${NOW_S}.${body}`).digest('base64');
+    expect(h['webhook-signature']).toBe(`v1,${std}`);
+    expect(h['x-hookline-signature']).toBe(`sha256=${createHmac('sha256', PLAIN).update(body).digest('hex')}`);
+  });
+
+  it('verify with the standardwebhooks and svix libraries in their raw-key format, and with verifyHooklineSignature', () => {
+    const h = deliveryHeaders({ secrets: [PLAIN], deliveryId: ID, eventType: 'chat_message', timestampSeconds: NOW_S, body });
+    expect(new StandardWebhook(PLAIN, { format: 'raw' }).verify(body, h)).toEqual(JSON.parse(body));
+    expect(new SvixWebhook(PLAIN, { format: 'raw' }).verify(body, h)).toEqual(JSON.parse(body));
+    expect(verifyHooklineSignature({ secret: PLAIN, body, headers: h, now })).toEqual({ ok: true, scheme: 'standard-webhooks' });
+    expect(verifyHooklineSignature({ secret: PLAIN, body, headers: { 'x-hookline-signature': h['x-hookline-signature'] }, now })).toEqual({ ok: true, scheme: 'x-hookline-signature' });
+    expect(verifyHooklineSignature({ secret: 'your_webhook_secreT', body, headers: h, now }).ok).toBe(false);
+  });
+
+  it('rotate with a generated secret: each key verifies during the grace', () => {
+    const h = deliveryHeaders({ secrets: [SECRET, PLAIN], deliveryId: ID, eventType: 'chat_message', timestampSeconds: NOW_S, body });
+    expect(verifyHooklineSignature({ secret: PLAIN, body, headers: h, now }).ok).toBe(true);
+    expect(verifyHooklineSignature({ secret: SECRET, body, headers: h, now }).ok).toBe(true);
+  });
+
+  it('a receiver holding a secret Hookline cannot sign with is told so', () => {
+    expect(verifyHooklineSignature({ secret: 'short', body, headers: {}, now })).toEqual({ ok: false, reason: expect.stringMatching(/^the secret to verify with is not one Hookline signs with/) });
   });
 });
 
