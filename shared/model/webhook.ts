@@ -95,7 +95,11 @@ function isCidr(s: string): boolean {
   return /^\d+$/.test(bits) && n >= 0 && n <= (v4 ? 32 : 128);
 }
 
-const SecretField = z.string().min(8, 'must be at least 8 characters').max(512);
+// A masked value (`…cret`, as GET shows a secret) may be shorter; server-fields.ts checks it against the held secret.
+const SecretField = z
+  .string()
+  .max(512)
+  .refine((s) => s.length >= 8 || s.includes('…'), 'must be at least 8 characters');
 
 const WebhookFields = {
   name: z.string().min(1).max(200).meta({ example: 'GitHub Issue Tracker' }),
@@ -118,9 +122,25 @@ function refineWebhook(w: { provider: string; verification?: unknown }, ctx: z.R
     ctx.addIssue({ code: 'custom', path: ['verification'], message: 'verification is only for the custom provider' });
 }
 
+/**
+ * Fields the server computes or holds, as a GET, an export or the design's examples show them:
+ * accepted in a create, replace or config file, ignored when they agree with the server and
+ * refused (400 naming the field; a stale `version` or `updated_at` 412) when they contradict it.
+ * The check lives in usecases/server-fields.ts.
+ */
+const ServerFields = {
+  endpoint: z.string().max(300).optional().meta({ description: 'Server field: ignored when it equals /webhooks/{provider}/{webhook_id}' }),
+  url: z.string().max(2400).optional().meta({ description: "Server field: ignored when it equals this stack's receiver URL of the webhook" }),
+  created_at: z.string().max(40).optional().meta({ description: 'Server field: ignored when it agrees' }),
+  created_by: z.string().max(300).optional().meta({ description: 'Server field: ignored when it agrees' }),
+  updated_at: z.string().max(40).optional().meta({ description: 'Server field: a stale value answers 412 like If-Match' }),
+  version: z.number().int().min(1).optional().meta({ description: 'Server field: follows the If-Match rules (a stale version answers 412)' }),
+  previous_secret_expires_at: z.string().max(40).optional().meta({ description: 'Server field: always ignored (derived from the clock)' }),
+};
+
 /** `POST /api/webhooks` body (also a config file's content). */
 export const WebhookCreate = z
-  .object({ webhook_id: WebhookId.optional(), secret: SecretField.optional(), ...WebhookFields })
+  .object({ webhook_id: WebhookId.optional(), secret: SecretField.optional(), ...WebhookFields, ...ServerFields })
   .strict()
   .superRefine(refineWebhook)
   .superRefine(uniqueCommandIds)

@@ -1,6 +1,7 @@
 import { WebhookCreate, WebhookId } from '../model/webhook';
 import type { ErrorDetail } from '../errors';
 import { HooklineError } from '../errors';
+import { isMaskOf, reconcileServerFields } from './server-fields';
 import { backupConfig, createWebhook, replaceWebhook } from './webhooks';
 import type { ManagementDeps } from './deps';
 
@@ -57,12 +58,14 @@ export async function importConfigFile(deps: Deps, file: string, content: string
   try {
     const existing = await deps.webhooks.get(input.webhook_id!);
     if (existing) {
+      // Server fields that contradict are errors even when the rest is unchanged; a stale version is not (nothing would be overwritten).
+      reconcileServerFields({ ...input, version: undefined, updated_at: undefined }, { webhook_id: existing.webhook_id, provider: existing.provider, receiverUrl: deps.receiverUrl, existing });
       // Unchanged content is a no-op: compare the config as it would be stored, command ids from the file or the existing commands.
       const commands = input.commands.map((c, i) => ({ ...c, command_id: c.command_id ?? existing.commands[i]?.command_id }));
       const same =
         stable(backupConfig({ ...existing, secret: '', previous_secrets: [] })) ===
           stable(backupConfig({ ...existing, ...input, commands: commands as never, reply: input.reply ? { ...input.reply, token: existing.reply?.token } : undefined })) &&
-        (!input.secret || input.secret === existing.secret);
+        (!input.secret || input.secret === existing.secret || isMaskOf(input.secret, existing.secret));
       if (same) {
         const r: ImportResult = { file: name, status: 'applied', webhook_id: existing.webhook_id, errors: [], at, changed: false };
         await deps.imports.append(r);

@@ -5,6 +5,7 @@ import { maskSecret } from '../model/common';
 import { WebhookCreate, type Command, type CommandInput, type WebhookRecord, type WebhookView } from '../model/webhook';
 import { providerAdapter } from '../providers';
 import { recordAudit } from './audit';
+import { endpointOf, idFromServerFields, reconcileServerFields, urlOf } from './server-fields';
 import type { Actor, ManagementDeps } from './deps';
 
 type Deps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault'>;
@@ -16,7 +17,7 @@ export function generateSecret(): string {
 
 /** The API's view of a webhook: secrets masked unless `reveal` (create and rotate responses). */
 export function toView(w: WebhookRecord, receiverUrl: string, reveal = false): WebhookView {
-  const endpoint = `/webhooks/${w.provider}/${w.webhook_id}`;
+  const endpoint = endpointOf(w.provider, w.webhook_id);
   const now = Date.now();
   const grace = (w.previous_secrets ?? []).filter((p) => Date.parse(p.expires_at) > now).map((p) => p.expires_at);
   return {
@@ -24,7 +25,7 @@ export function toView(w: WebhookRecord, receiverUrl: string, reveal = false): W
     name: w.name,
     provider: w.provider,
     endpoint,
-    url: `${receiverUrl.replace(/\/$/, '')}${endpoint}`,
+    url: urlOf(receiverUrl, w.provider, w.webhook_id),
     secret: reveal ? w.secret : maskSecret(w.secret),
     enabled: w.enabled,
     commands: w.commands,
@@ -61,11 +62,13 @@ export async function getWebhook(deps: Pick<Deps, 'webhooks'>, id: string): Prom
 }
 
 /** Creates a webhook; generates the id, secret and command ids that are absent. */
-export async function createWebhook(deps: Deps, actor: Actor, input: WebhookCreate): Promise<WebhookRecord> {
-  checkProvider(input.provider);
+export async function createWebhook(deps: Deps, actor: Actor, body: WebhookCreate): Promise<WebhookRecord> {
+  checkProvider(body.provider);
+  const webhookId = body.webhook_id ?? idFromServerFields(body) ?? `${body.provider}-${randomId(10)}`;
+  const input = reconcileServerFields(body, { webhook_id: webhookId, provider: body.provider, receiverUrl: deps.receiverUrl, existing: null });
   const now = deps.clock.now().toISOString();
   const w: WebhookRecord = {
-    webhook_id: input.webhook_id ?? `${input.provider}-${randomId(10)}`,
+    webhook_id: webhookId,
     name: input.name,
     provider: input.provider,
     secret: input.secret ?? generateSecret(),
@@ -107,13 +110,14 @@ async function update(
 }
 
 /** `PUT /api/webhooks/{id}`: the whole config; an absent secret keeps the current one. */
-export function replaceWebhook(deps: Deps, actor: Actor, id: string, input: WebhookCreate, ifMatch?: number): Promise<WebhookRecord> {
-  if (input.webhook_id !== undefined && input.webhook_id !== id)
+export function replaceWebhook(deps: Deps, actor: Actor, id: string, body: WebhookCreate, ifMatch?: number): Promise<WebhookRecord> {
+  if (body.webhook_id !== undefined && body.webhook_id !== id)
     throw new ValidationError('webhook_id in the body must equal the one in the path.', [{ path: 'webhook_id', message: `expected "${id}"` }]);
-  checkProvider(input.provider);
+  checkProvider(body.provider);
   return update(deps, actor, id, ifMatch, 'webhook.update', (w) => {
-    if (input.provider !== w.provider)
+    if (body.provider !== w.provider)
       throw new ValidationError('The provider of a webhook cannot change; create a new webhook.', [{ path: 'provider', message: `is "${w.provider}"` }]);
+    const input = reconcileServerFields(body, { webhook_id: id, provider: w.provider, receiverUrl: deps.receiverUrl, existing: w });
     return {
       webhook_id: id,
       name: input.name,

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../shared/cli/program';
+import { startTestStack, TEST_ADMIN_KEY } from '../support/in-process-stack';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+let s: Stack;
+let dir: string;
+beforeAll(async () => {
+  s = await startTestStack({ pauseConsumers: true });
+  dir = mkdtempSync(join(tmpdir(), 'hookline-pasted-'));
+});
+afterAll(async () => {
+  await s.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const r = await s.admin(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }), headers });
+  return { status: r.status, body: (r.status === 204 ? null : await r.json()) as any };
+}
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: { HOOKLINE_URL: s.url, HOOKLINE_KEY: TEST_ADMIN_KEY } });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const tracker = {
+  webhook_id: 'rt-issues',
+  name: 'Round trip',
+  provider: 'github',
+  reply: { token: 'ghp_roundtrip0123456789', bot_user: 'hookline-bot' },
+  commands: [{ trigger: 'issues.opened', action: 'create_task', agent: 'planning', template: 'Analyze issue: {{issue.title}}' }],
+};
+
+describe('server fields sent back', () => {
+  it('round-trips GET -> edit -> PUT with endpoint, url, timestamps, version and masked secrets', async () => {
+    expect((await call('POST', '/api/webhooks', tracker)).status).toBe(201);
+    await call('POST', '/api/webhooks/rt-issues/rotate-secret', { grace_seconds: 3600 });
+    const got = (await call('GET', '/api/webhooks/rt-issues')).body;
+    expect(got).toMatchObject({ endpoint: '/webhooks/github/rt-issues', secret: expect.stringContaining('…'), reply: { token: expect.stringContaining('…') }, previous_secret_expires_at: expect.any(String) });
+    const put = await call('PUT', '/api/webhooks/rt-issues', { ...got, name: 'Round trip (edited)' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ name: 'Round trip (edited)', version: got.version + 1, secret: got.secret, reply: { token: got.reply.token }, previous_secret_expires_at: got.previous_secret_expires_at });
+  });
+
+  it('answers 412 to a PUT of a stale copy and 400 naming a contradicting endpoint', async () => {
+    const got = (await call('GET', '/api/webhooks/rt-issues')).body;
+    const stale = await call('PUT', '/api/webhooks/rt-issues', { ...got, version: got.version - 1 });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error).toMatchObject({ code: 'version_mismatch', details: [{ path: 'version', message: expect.any(String) }] });
+    const other = await call('PUT', '/api/webhooks/rt-issues', { ...got, endpoint: '/webhooks/jira/rt-issues' });
+    expect(other.status).toBe(400);
+    expect(other.body.error.details).toEqual([{ path: 'endpoint', message: expect.stringContaining('/webhooks/github/rt-issues') }]);
+  });
+
+  it('takes a create id from the endpoint when webhook_id is absent', async () => {
+    const r = await call('POST', '/api/webhooks', { name: 'From endpoint', provider: 'slack', endpoint: '/webhooks/slack/from-endpoint' });
+    expect(r.status).toBe(201);
+    expect(r.body.webhook_id).toBe('from-endpoint');
+  });
+
+  it('applies a GET response saved as a config file with the CLI (then unchanged)', async () => {
+    const shown = await cli('webhooks', 'show', 'rt-issues', '--json');
+    const got = JSON.parse(shown.out);
+    writeFileSync(join(dir, 'rt-issues.json'), JSON.stringify({ ...got, name: 'Round trip (from a file)' }));
+    const applied = await cli('apply', '-f', dir);
+    expect(applied).toMatchObject({ code: 0, out: '~ update rt-issues (name)' });
+    expect((await cli('apply', '-f', dir)).out).toBe('= unchanged rt-issues');
+    const after = (await call('GET', '/api/webhooks/rt-issues')).body;
+    expect(after).toMatchObject({ name: 'Round trip (from a file)', secret: got.secret, reply: { token: got.reply.token } });
+  });
+});
