@@ -24,6 +24,11 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   rotateWebhookSecret: { grace_seconds: 86400 },
   restoreWebhook: { version: 3 },
   addCommand: { trigger: 'issues.labeled', action: 'create_task', agent: 'planning', template: 'Urgent: {{issue.title}}', conditions: { label: 'urgent' }, priority: 10 },
+  previewCommand: {
+    command: { trigger: 'issues.opened', action: 'create_task', agent: 'planning', template: 'Analyze issue: {{issue.title}}', conditions: { labels: ['bug'] } },
+    event_type: 'issues.opened',
+    payload: { action: 'opened', issue: { number: 7, title: 'Crash on start', labels: [{ name: 'question' }] }, sender: { login: 'octocat' } },
+  },
   updateCommand: { trigger: 'issues.labeled', action: 'comment', template: 'Thanks {{sender}}, we are on it.', conditions: { label: 'urgent' } },
   patchTask: { status: 'done', result: { summary: 'Fixed in #42' } },
   commentOnEvent: { event_id: 'evt_8f14e45fceea167a5a36dedd4b', message: 'I am looking into this.' },

@@ -6,6 +6,7 @@ import { routes } from '../../shared/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
 import type { ManagementDeps } from '../../shared/usecases/deps';
 import { getEvent, listEvents } from '../../shared/usecases/events';
+import { previewCommand } from '../../shared/usecases/preview-command';
 import { sendTestDelivery } from '../../shared/usecases/test-webhook';
 import { getTask, listTasks, patchTask } from '../../shared/usecases/tasks';
 import { publicTask } from '../../shared/actions/runner';
@@ -91,6 +92,9 @@ export const operations: Record<string, Op> = {
   },
   async addCommand(deps, req) {
     return json(201, await wh.addCommand(deps, req.principal, req.params.id, req.body, req.ifMatch));
+  },
+  async previewCommand(deps, req) {
+    return json(200, await previewCommand(deps, req.params.id, req.body));
   },
   async updateCommand(deps, req) {
     return json(200, await wh.updateCommand(deps, req.principal, req.params.id, req.params.cmd_id, req.body, req.ifMatch));

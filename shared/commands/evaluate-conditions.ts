@@ -94,6 +94,13 @@ export class CompiledConditions {
     return -1;
   }
 
+  /** The indices of every failing clause, in evaluation order. */
+  failures(f: PayloadFacts): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.clauses.length; i++) if (!this.clauses[i].test(f)) out.push(i);
+    return out;
+  }
+
   explain(index: number, f: PayloadFacts): string {
     return this.clauses[index].why(f);
   }

@@ -86,10 +86,37 @@ export function matchCommands(commands: readonly Command[], ctx: EventContext): 
   const facts = factsFor(ctx);
   for (let i = 0; i < order.length; i++) {
     const p = order[i];
-    if (p.kind === 1 ? p.prefix !== eventType : p.kind === 2 && !eventType.startsWith(p.prefix)) continue;
+    if (!preparedTriggerHolds(p, eventType)) continue;
     if (p.compiled && !p.compiled.test(facts)) continue;
     out.push(p.command);
     if (p.command.stop) break;
   }
   return out;
+}
+
+function preparedTriggerHolds(p: Prepared, eventType: string): boolean {
+  return p.kind === 0 || (p.kind === 1 ? p.prefix === eventType : eventType.startsWith(p.prefix));
+}
+
+/** Whether one command matches an event, and if not, every reason why (for previews). */
+export interface MatchExplanation {
+  matched: boolean;
+  /** Empty when matched: the trigger that does not fit, then each failing condition key. */
+  reasons: string[];
+}
+
+/**
+ * The same decision {@link matchCommands} makes for one command (same prepared trigger and
+ * compiled conditions), with the reasons a non-match has: the command preview shows what the
+ * consumer will do. Unlike the consumer it reports every failing condition, not the first.
+ */
+export function explainCommand(command: Command, ctx: EventContext): MatchExplanation {
+  const p = prepare(command);
+  const reasons: string[] = [];
+  if (!preparedTriggerHolds(p, ctx.event_type)) reasons.push(`trigger: ${JSON.stringify(p.trigger)} does not match the event type ${JSON.stringify(ctx.event_type)}`);
+  if (p.compiled) {
+    const facts = factsFor(ctx);
+    for (const i of p.compiled.failures(facts)) reasons.push(p.compiled.explain(i, facts));
+  }
+  return { matched: reasons.length === 0, reasons };
 }

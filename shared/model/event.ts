@@ -45,6 +45,8 @@ export interface EventRecord {
   source_ip?: string;
   error?: string;
   in_reply_to?: string;
+  /** A handshake (GitHub ping): logged, never matched against commands (the command preview reads it). */
+  handshake?: boolean;
   /** Epoch seconds; DynamoDB's TTL deletes the item after the retention period. */
   expires_at: number;
 }

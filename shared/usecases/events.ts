@@ -42,6 +42,11 @@ export async function listEvents(deps: Deps, webhookId: string, limit: number, c
 export async function getEvent(deps: Deps, webhookId: string, eventId: string): Promise<ReturnType<typeof eventSummary> & { payload: unknown }> {
   const e = await deps.events.get(eventId);
   if (!e || e.webhook_id !== webhookId) throw new NotFoundError('Event', eventId);
+  return { ...eventSummary(e), payload: decodePayload(await storedPayloadText(deps, e), e.content_type) };
+}
+
+/** A stored event's body as the provider sent it, read back from its byte range in the batch object (or its claim-check object). */
+export async function storedPayloadText(deps: Pick<Deps, 'payloads'>, e: EventRecord): Promise<string> {
   const gz = e.payload_ref.length < 0 ? await deps.payloads.getObject(e.payload_ref.key) : await deps.payloads.getRange(e.payload_ref);
-  return { ...eventSummary(e), payload: decodePayload(gunzipSync(gz), e.content_type) };
+  return gunzipSync(gz).toString('utf8');
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { EventContext } from '../commands/event-context';
 import { matchCommands, triggerMatches } from '../commands/match';
 import { PayloadFacts } from '../commands/payload-facts';
-import { carriesMarker, threadOf } from '../actions/reply';
+import { loopGuard, threadOf } from '../actions/reply';
 import { publicQuestion } from './questions';
 import { senderOf } from '../commands/sender';
 import { renderForEvent } from '../commands/template';
@@ -139,6 +139,7 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
     payload_bytes: m.body_bytes,
     ...(m.source_ip ? { source_ip: m.source_ip } : {}),
     ...(m.content_type ? { content_type: m.content_type } : {}),
+    ...(m.handshake ? { handshake: true } : {}),
     expires_at: Math.floor(receivedMs / 1000) + deps.retentionDays * 86_400,
   };
 }
@@ -191,8 +192,8 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   ctx.sender = senderOf(ctx.provider, payload);
   // Loop guard: Hookline's own posts (its marker, or the bot account it posts as) never trigger
   // commands and never answer questions.
-  if (carriesMarker(raw)) return ignore({ error: "loop guard: the event carries Hookline's own marker" });
-  if (webhook.reply?.bot_user && ctx.sender === webhook.reply.bot_user) return ignore({ error: `loop guard: sent by the bot account ${webhook.reply.bot_user}` });
+  const guard = loopGuard(webhook.reply, ctx.sender, raw);
+  if (guard) return ignore({ error: guard });
 
   const answered = mayAnswer ? await answerQuestion(deps, p, ctx) : undefined;
   if (answered) record.in_reply_to = answered;

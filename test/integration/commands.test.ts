@@ -2,7 +2,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { sign } from '@octokit/webhooks-methods';
 import { snsClient, sqsClient } from '../../shared/adapters/aws/clients';
-import { startTestStack } from '../support/in-process-stack';
+import { startTestStack, TEST_ADMIN_KEY } from '../support/in-process-stack';
 import { pollUntil } from '../support/poll';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
@@ -113,5 +113,57 @@ describe('tasks API', () => {
     expect((await asAgent('/api/webhooks')).status).toBe(403);
     const all = (await (await s.admin('/api/tasks?status=done')).json()) as any;
     expect(all.items.map((t: { task_id: string }) => t.task_id)).toContain(taskId);
+  });
+});
+
+describe('command preview (POST /api/webhooks/{id}/commands/preview)', () => {
+  const preview = (body: unknown, key?: string) =>
+    fetch(`${s.url}/api/webhooks/cmds/commands/preview`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key ?? TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('shows for a stored event what the consumer did with it, to a read-only key, and changes nothing', async () => {
+    const before = (await (await s.admin('/api/webhooks/cmds')).json()) as any;
+    const readKey = ((await (await s.admin('/api/keys', { method: 'POST', body: JSON.stringify({ name: 'viewer', scopes: ['read'] }) })).json()) as any).key;
+    const matchedId = await deliver(issue('Preview me', ['bug']), 'preview-1');
+    const ignoredId = await deliver(issue('Not a bug', ['question']), 'preview-2');
+    const [matched, ignored] = [await event(matchedId), await event(ignoredId)];
+    const bug = before.commands[0];
+
+    const r1 = await preview({ command: bug, event_id: matchedId }, readKey);
+    expect(r1.status).toBe(200);
+    expect(await r1.json()).toEqual({ matched: true, reasons: [], rendered: 'Analyze issue: Preview me by octocat', missing: [], event: { source: 'event', event_type: 'issues.opened', event_id: matchedId } });
+    expect(matched.matched_commands).toEqual([bug.command_id]);
+
+    const r2 = (await (await preview({ command: bug, event_id: ignoredId }, readKey)).json()) as any;
+    expect(r2).toMatchObject({ matched: false, reasons: ['labels: none of "bug" is on the event (it has "question")'], rendered: 'Analyze issue: Not a bug by octocat' });
+    expect(ignored.matched_commands).toEqual([]);
+
+    const after = (await (await s.admin('/api/webhooks/cmds')).json()) as any;
+    expect(after.version).toBe(before.version);
+    const tasks = (await (await s.admin('/api/tasks?agent=planning&limit=100')).json()) as any;
+    expect(tasks.items.filter((t: any) => t.prompt.includes('Preview me'))).toHaveLength(1);
+  });
+
+  it("tries a new command on a payload, or on the provider's sample event", async () => {
+    const r = await preview({ command: { trigger: 'issues.*', action: 'comment', template: 'Hi {{sender}}', conditions: { users: ['alice'] } }, payload: issue('x', []), event_type: 'issues.opened' });
+    expect(await r.json()).toEqual({ matched: false, reasons: ['users: the actor is not one of "alice" (actor "octocat")'], rendered: 'Hi octocat', missing: [], event: { source: 'payload', event_type: 'issues.opened' } });
+    const sample = (await (await preview({ command: { trigger: 'ping', action: 'comment', template: '{{zen}}' } })).json()) as any;
+    expect(sample).toMatchObject({ matched: false, reasons: [expect.stringMatching(/^handshake/)], event: { source: 'sample', event_type: 'ping' } });
+    expect(sample.rendered).toEqual(expect.any(String));
+  });
+
+  it('answers 400 with field paths for an invalid command or body, and 404 for an unknown event or webhook', async () => {
+    const bad = await preview({ command: { trigger: 'issues.opened', action: 'create_task', template: '{{#a}}', conditions: { all: [{ field: 'x', op: 'regex', value: '(a+)+$' }] } } });
+    expect(bad.status).toBe(400);
+    const paths = ((await bad.json()) as any).error.details.map((d: any) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['command.agent', 'command.template', 'command.conditions.all.0.value']));
+    const noType = (await (await preview({ command: { trigger: '*', action: 'comment' }, payload: {} })).json()) as any;
+    expect(noType.error.details).toEqual([{ path: 'event_type', message: 'a payload needs its event_type' }]);
+    expect((await preview({ command: { trigger: '*', action: 'comment' }, event_id: 'evt_unknown' })).status).toBe(404);
+    const other = await fetch(`${s.url}/api/webhooks/nope/commands/preview`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ command: { trigger: '*', action: 'comment' } }) });
+    expect(other.status).toBe(404);
   });
 });

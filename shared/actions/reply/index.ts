@@ -5,3 +5,4 @@ export { ReplyError, type ReplyOutcome } from './errors';
 export { MARKER, carriesMarker, withMarker } from './marker';
 export { Thread, REPLY_PROVIDERS, type ReplyProvider, type ThreadOf } from './thread';
 export type { Posted, ReplyConfig } from './target';
+export { HANDSHAKE_REASON, loopGuard } from './loop-guard';

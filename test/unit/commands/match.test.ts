@@ -1,5 +1,5 @@
 import { compileConditions } from '../../../shared/commands/evaluate-conditions';
-import { anyTriggerMatches, matchCommands, triggerMatches } from '../../../shared/commands/match';
+import { anyTriggerMatches, explainCommand, matchCommands, triggerMatches } from '../../../shared/commands/match';
 import type { Command } from '../../../shared/model/webhook';
 import { agentComment, ctx, issueOpened, questionOpened, sentryIssue, slashCommand } from './payloads';
 
@@ -88,5 +88,37 @@ describe('matchCommands', () => {
 
   it('returns nothing for no commands', () => {
     expect(matchCommands([], issueOpened())).toEqual([]);
+  });
+});
+
+describe('explainCommand (the command preview)', () => {
+  const cases: [string, Command, () => ReturnType<typeof issueOpened>][] = [
+    ['an exact trigger with a label that is present', cmd('cmd_a', 'issues.opened', { conditions: { labels: ['bug'] } }), issueOpened],
+    ['a wildcard trigger with a label that is absent', cmd('cmd_b', 'issues.*', { conditions: { labels: ['bug'] } }), questionOpened],
+    ['a trigger of another event', cmd('cmd_c', 'push'), issueOpened],
+    ['a field condition that holds', cmd('cmd_d', '*', { conditions: { all: [{ field: 'issue.number', op: 'gt', value: 0 }] } }), issueOpened],
+    ['a severity below the minimum', cmd('cmd_e', 'issue.created', { conditions: { min_severity: 'error' } }), () => sentryIssue('warning')],
+  ];
+  it.each(cases)('decides as matchCommands does: %s', (_name, c, event) => {
+    const e = event();
+    expect(explainCommand(c, e).matched).toBe(matchCommands([c], e).length === 1);
+  });
+
+  it('has no reasons when the command matches', () => {
+    expect(explainCommand(cmd('cmd_a', 'issues.opened', { conditions: { labels: ['bug'] } }), issueOpened())).toEqual({ matched: true, reasons: [] });
+  });
+
+  it('names the trigger and the event type when the trigger does not fit', () => {
+    expect(explainCommand(cmd('cmd_a', 'issues.closed'), issueOpened()).reasons).toEqual(['trigger: "issues.closed" does not match the event type "issues.opened"']);
+  });
+
+  it('lists every failing condition, not only the first, with what the event has instead', () => {
+    const c = cmd('cmd_a', 'push', { conditions: { labels: ['bug'], users: ['alice'], body_contains: 'zzz-not-there' } });
+    expect(explainCommand(c, questionOpened()).reasons).toEqual([
+      'trigger: "push" does not match the event type "issues.opened"',
+      'users: the actor is not one of "alice" (actor "codertocat")',
+      'labels: none of "bug" is on the event (it has "question")',
+      'body_contains: the body does not contain "zzz-not-there"',
+    ]);
   });
 });
