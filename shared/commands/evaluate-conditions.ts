@@ -262,10 +262,10 @@ function compileField(c: FieldCondition, at: string): Clause {
   };
 
   return {
-    test: (f) => holds(f.field(segments)),
+    test: (f) => holds(f.field(segments, c.field)),
     why: (f) => {
       if (rx && !rx.ok) return `${label}: the pattern is refused (${rx.message})`;
-      const v = f.field(segments);
+      const v = f.field(segments, c.field);
       if (v === MISSING) return `${label}: the field is absent`;
       const shown = typeof v === 'string' && v.length > 80 ? `${q(v.slice(0, 80))}…` : q(v);
       let note = '';

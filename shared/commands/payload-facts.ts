@@ -1,3 +1,4 @@
+import { aliasesFor, resolveWithAliases } from './aliases';
 import { child, CONTEXT_VARS, MISSING, resolvePath, splitPath, type ContextVar, type EventContext } from './event-context';
 import { senderOf } from './sender';
 
@@ -184,13 +185,16 @@ export class PayloadFacts {
     return this._sender ?? undefined;
   }
 
-  /** A condition field: a context variable when the field is exactly its name, else a payload path. */
-  field(segments: readonly string[]): unknown {
+  /**
+   * A condition field: a context variable when the field is exactly its name, else a payload path
+   * read with the provider's field aliases (Jira `issue.summary`, GitHub `issue.labels` as names).
+   */
+  field(segments: readonly string[], path?: string): unknown {
     if (segments.length === 1 && CONTEXT_NAMES.has(segments[0])) {
       const v = this.contextVar(segments[0] as ContextVar);
       if (v !== undefined) return v;
     }
-    return resolvePath(this.ctx.payload, segments);
+    return resolveWithAliases(this.ctx.payload, segments, aliasesFor(this.ctx.provider), path);
   }
 
   contextVar(name: ContextVar): string | undefined {

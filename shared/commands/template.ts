@@ -1,4 +1,5 @@
 import Mustache from 'mustache';
+import { aliasesFor, resolveWithAliases, type AliasTable } from './aliases';
 import { child, CONTEXT_VARS, MISSING, type EventContext } from './event-context';
 import { senderOf } from './sender';
 
@@ -67,10 +68,11 @@ export function parseTemplate(template: string): Token[] {
  * and `{{issue.title}}` the payload's without copying the payload. A flat view (payload fields and
  * context variables spread into one object) also works.
  */
-export function renderTemplate(template: string, view: Record<string, unknown>, payload?: unknown): Rendered {
+export function renderTemplate(template: string, view: Record<string, unknown>, payload?: unknown, aliases?: AliasTable): Rendered {
   const tokens = parseTemplate(template);
-  const state: State = { out: '', missing: [], steps: 0, truncated: false };
-  render(tokens, payload === undefined ? [view] : [payload, view], state);
+  const stack = payload === undefined ? [view] : [payload, view];
+  const state: State = { out: '', missing: [], steps: 0, truncated: false, aliases, root: stack[0], base: stack.length };
+  render(tokens, stack, state);
   const result: Rendered = { text: state.out, missing: state.missing };
   if (state.truncated) {
     result.text = state.out.slice(0, MAX_RENDERED_CHARS);
@@ -89,9 +91,9 @@ export function contextVars(ctx: EventContext): Record<string, string> {
   return vars;
 }
 
-/** `renderTemplate(template, contextVars(ctx), ctx.payload)`. */
+/** `renderTemplate(template, contextVars(ctx), ctx.payload)` with the provider's field aliases. */
 export function renderForEvent(template: string, ctx: EventContext): Rendered {
-  return renderTemplate(template, contextVars(ctx), ctx.payload);
+  return renderTemplate(template, contextVars(ctx), ctx.payload, aliasesFor(ctx.provider));
 }
 
 interface State {
@@ -99,6 +101,23 @@ interface State {
   missing: string[];
   steps: number;
   truncated: boolean;
+  /** The provider's field aliases (Jira `issue.summary`), tried on the payload when a name resolves nowhere. */
+  aliases?: AliasTable;
+  root: unknown;
+  /** Stack depth outside any section: override aliases (GitHub `issue.labels` as names) apply only there. */
+  base: number;
+}
+
+/** A name's value: the mustache lookup, with the provider's aliases around it (see aliases.ts). */
+function lookupName(stack: unknown[], name: string, s: State, inSection: boolean): unknown {
+  const a = s.aliases;
+  if (!a || name === '.') return lookup(stack, name);
+  if (!inSection && stack.length === s.base && a.exact(name)?.override) {
+    const v = resolveWithAliases(s.root, name.split('.'), a, name);
+    if (v !== MISSING) return v;
+  }
+  const v = lookup(stack, name);
+  return v !== MISSING ? v : a.fallback(s.root, name.split('.'), name);
 }
 
 function render(tokens: Token[], stack: unknown[], s: State): void {
@@ -114,14 +133,14 @@ function render(tokens: Token[], stack: unknown[], s: State): void {
         break;
       case 'name':
       case '&': {
-        const v = lookup(stack, t[1]);
+        const v = lookupName(stack, t[1], s, false);
         if (v === MISSING || v === null || v === undefined) {
           if (!s.missing.includes(t[1])) s.missing.push(t[1]);
         } else s.out += typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
         break;
       }
       case '#': {
-        const v = lookup(stack, t[1]);
+        const v = lookupName(stack, t[1], s, true);
         if (v === MISSING || !v) break;
         if (Array.isArray(v)) {
           for (const item of v) {
@@ -137,7 +156,7 @@ function render(tokens: Token[], stack: unknown[], s: State): void {
         break;
       }
       case '^': {
-        const v = lookup(stack, t[1]);
+        const v = lookupName(stack, t[1], s, true);
         if (v === MISSING || !v || (Array.isArray(v) && v.length === 0)) render(t[4]!, stack, s);
         break;
       }

@@ -10,6 +10,19 @@ import { PayloadParseError, type ProviderAdapter } from './types';
  */
 export const github: ProviderAdapter = {
   id: 'github',
+
+  // Labels and assignees as names (`{{issue.labels}}` renders ["bug","urgent"]; `contains` compares names);
+  // sections (`{{#issue.labels}}{{name}}{{/issue.labels}}`) still see the label objects.
+  aliases: [
+    { path: 'issue.labels', to: 'issue.labels[].name', override: true },
+    { path: 'pull_request.labels', to: 'pull_request.labels[].name', override: true },
+    { path: 'issue.assignees', to: 'issue.assignees[].login', override: true },
+    { path: 'pull_request.assignees', to: 'pull_request.assignees[].login', override: true },
+    { path: 'issue.author', to: 'issue.user.login' },
+    { path: 'pull_request.author', to: 'pull_request.user.login' },
+    { path: 'comment.author', to: 'comment.user.login' },
+    { path: 'repo', to: 'repository.full_name' },
+  ],
   contentTypes: ['application/json', 'application/x-www-form-urlencoded'],
 
   verify(req, secrets) {

@@ -10,6 +10,21 @@ const METHODS = new Set(['sha256', 'sha384', 'sha512']);
 /** Jira Cloud admin webhooks: `X-Hub-Signature: sha256=<hex HMAC of the raw body>` (WebSub), no timestamp, so no replay window (dedup on `X-Atlassian-Webhook-Identifier`). */
 export const jira: ProviderAdapter = {
   id: 'jira',
+
+  // Jira keeps an issue's fields under `issue.fields`; people write them on the issue.
+  aliases: [
+    { path: 'issue.summary', to: 'issue.fields.summary' },
+    { path: 'issue.description', to: 'issue.fields.description' },
+    { path: 'issue.status', to: 'issue.fields.status', leaf: 'name' },
+    { path: 'issue.priority', to: 'issue.fields.priority', leaf: 'name' },
+    { path: 'issue.assignee', to: 'issue.fields.assignee', leaf: 'displayName' },
+    { path: 'issue.reporter', to: 'issue.fields.reporter', leaf: 'displayName' },
+    { path: 'issue.issuetype', to: 'issue.fields.issuetype', leaf: 'name' },
+    { path: 'issue.project', to: 'issue.fields.project', leaf: 'key' },
+    { path: 'issue.labels', to: 'issue.fields.labels' },
+    { path: 'issue.created', to: 'issue.fields.created' },
+    { path: 'issue.updated', to: 'issue.fields.updated' },
+  ],
   contentTypes: ['application/json'],
 
   verify(req, secrets) {

@@ -24,6 +24,18 @@ const ACK: ImmediateResponse = { status: 200, body: '', contentType: 'text/plain
 /** Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret, "v0:{ts}:{raw body}")>`, `X-Slack-Request-Timestamp` within ±300 s. */
 export const slack: ProviderAdapter = {
   id: 'slack',
+
+  // Events API callbacks carry the message in the inner `event`; slash commands carry `text`,
+  // `user_id` and `channel_id` at the top level (their own `text` wins: aliases apply only to absent paths).
+  aliases: [
+    { path: 'text', to: 'event.text' },
+    { path: 'user', to: ['event.user', 'user_id'] },
+    { path: 'channel', to: ['event.channel', 'channel_id'] },
+    { path: 'thread_ts', to: ['event.thread_ts', 'message.thread_ts'] },
+    { path: 'ts', to: ['event.ts', 'message.ts'] },
+    { path: 'channel_type', to: 'event.channel_type' },
+    { path: 'subtype', to: 'event.subtype' },
+  ],
   contentTypes: ['application/json', FORM],
 
   // ssl_check probes carry no signature; answer 200 and ignore everything else in them.

@@ -34,6 +34,21 @@ export interface ImmediateResponse {
 }
 
 /**
+ * A path people write from the design documents or the provider's docs, and where the provider's
+ * payload really has it. Applied to template variables and condition fields (commands/aliases.ts).
+ */
+export interface FieldAlias {
+  /** What people write: `issue.summary`. */
+  path: string;
+  /** Where the payload has it: `issue.fields.summary`; several: the first present. `a[].b` is the list of every element's `b`. */
+  to: string | readonly string[];
+  /** For an object target, the member the bare path shows (Jira's status object shows its `name`); longer paths go into the object. */
+  leaf?: string;
+  /** The alias wins over the payload's own value at exactly `path` (GitHub `issue.labels`: names instead of label objects); never inside a template section. */
+  override?: boolean;
+}
+
+/**
  * One provider: a pure verifier of (raw body, headers, secrets, now) that runs before any
  * parsing, then a parser and a describer for the verified body.
  */
@@ -51,6 +66,8 @@ export interface ProviderAdapter {
   sample?(webhook: WebhookRecord, secret: string, now: Date): SampleDelivery;
   /** Optional: answer a verified handshake directly (runs after verify and parse). */
   respond?(req: InboundRequest, payload: unknown): ImmediateResponse | null;
+  /** Field aliases of this provider's payloads (documented in the README's provider section). */
+  aliases?: readonly FieldAlias[];
   /**
    * Optional: requests that are answered without a signature (Slack's ssl_check probes carry none).
    * Runs before verify; must not read secrets or queue anything.

@@ -73,12 +73,13 @@ describe('templates: rendering', () => {
     expect(r.text).toBe(`${(event.payload as any).issue.title} assigned to ;  `);
   });
 
-  it('warns about the seed examples that name fields the providers do not send', () => {
+  it("renders the seed examples' shorthand fields through the provider's aliases", () => {
     // Jira puts the summary under issue.fields; Slack message events put the text under event.
     const jira = ctx('jira', 'jira:issue_created', fixture('jira', 'jira-issue_created'));
-    expect(renderForEvent('New Jira ticket: {{issue.key}} - {{issue.summary}}', jira)).toEqual({ text: 'New Jira ticket: OPS-42 - ', missing: ['issue.summary'] });
+    expect(renderForEvent('New Jira ticket: {{issue.key}} - {{issue.summary}}', jira).missing).toEqual([]);
     const slack = ctx('slack', 'message.channels', fixture('slack', 'message.channels'));
-    expect(renderForEvent('Processing your request: {{text}}', slack).missing).toEqual(['text']);
+    expect(renderForEvent('Processing your request: {{text}}', slack).missing).toEqual([]);
+    expect(renderForEvent('{{nothing.here}}', slack).missing).toEqual(['nothing.here']);
   });
 
   it('never reaches inherited properties or calls anything', () => {
