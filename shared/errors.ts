@@ -53,7 +53,7 @@ export class ForbiddenError extends HooklineError {
 export class NotFoundError extends HooklineError {
   override readonly name = 'NotFoundError';
   constructor(what: string, id: string, code = 'not_found') {
-    super(code, `${what} "${id}" was not found.`, 404);
+    super(code, `${what} "${id.length > 100 ? `${id.slice(0, 100)}…` : id}" was not found.`, 404);
   }
 }
 

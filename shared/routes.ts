@@ -9,7 +9,7 @@ import type { FunctionName } from './resources';
 import type { Scope } from './model/api-key';
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyView } from './model/api-key';
 import { AuditEntry, AuditQuery } from './model/audit';
-import { ListQuery, Page } from './model/common';
+import { ListQuery, Page, ResourceId } from './model/common';
 import { CommandPreview, CommandPreviewInput } from './model/command-preview';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
 import { TaskListQuery, TaskPatch, TaskView } from './model/task';
@@ -40,22 +40,22 @@ export interface Route {
 }
 
 const WebhookParams = z.object({ id: WebhookId });
-const CommandParams = z.object({ id: WebhookId, cmd_id: z.string() });
-const EventParams = z.object({ id: WebhookId, event_id: z.string() });
-const KeyParams = z.object({ key_id: z.string() });
-const SubParams = z.object({ id: z.string() });
-const DeliveryParams = z.object({ delivery_id: z.string() });
+const CommandParams = z.object({ id: WebhookId, cmd_id: ResourceId });
+const EventParams = z.object({ id: WebhookId, event_id: ResourceId });
+const KeyParams = z.object({ key_id: ResourceId });
+const SubParams = z.object({ id: ResourceId });
+const DeliveryParams = z.object({ delivery_id: ResourceId });
 const DeliveryListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(2048).optional(), status: DeliveryStatus.optional() });
-const TaskParams = z.object({ task_id: z.string() });
+const TaskParams = z.object({ task_id: ResourceId });
 const ReceiverParams = z.object({ provider: z.string(), webhook_id: z.string() });
 
 const Received = z
   .object({ received: z.literal(true), event_id: z.string().meta({ example: 'evt_8f14e45fceea167a5a36dedd4b' }) })
   .meta({ id: 'Received' });
 
-const CommentInput = z.object({ event_id: z.string().min(1), message: z.string().min(1).max(60_000) }).strict().meta({ id: 'CommentInput' });
-const AskInput = z.object({ event_id: z.string().min(1), question: z.string().min(1).max(60_000), agent: z.string().min(1).max(100).optional() }).strict().meta({ id: 'AskInput' });
-const RespondInput = z.object({ event_id: z.string().min(1), response: z.string().min(1).max(60_000) }).strict().meta({ id: 'RespondInput' });
+const CommentInput = z.object({ event_id: ResourceId, message: z.string().min(1).max(60_000) }).strict().meta({ id: 'CommentInput' });
+const AskInput = z.object({ event_id: ResourceId, question: z.string().min(1).max(60_000), agent: z.string().min(1).max(100).optional() }).strict().meta({ id: 'AskInput' });
+const RespondInput = z.object({ event_id: ResourceId, response: z.string().min(1).max(60_000) }).strict().meta({ id: 'RespondInput' });
 const InteractiveResult = z
   .object({ command_id: z.string(), action: z.string(), status: z.enum(['succeeded', 'failed', 'skipped']), result: z.record(z.string(), z.unknown()).optional(), error: z.string().optional() })
   .meta({ id: 'ActionResult' });
@@ -111,7 +111,7 @@ export const routes: Route[] = [
   r({ method: 'POST', path: '/api/webhooks/{id}/respond', fn: 'interactive', operation: 'respondToEvent', scope: 'agent', tag: 'interactive', summary: "Answer the source immediately (Slack response_url, else the thread)", params: WebhookParams, body: RespondInput, success: { status: 200, schema: InteractiveResult }, errors: [400, 404, 422, 429, 502, 503] }),
   r({ method: 'POST', path: '/api/webhooks/{id}/events/{event_id}/replay', fn: 'interactive', operation: 'replayEvent', scope: 'write', tag: 'events', summary: 'Run the commands again on a stored event (as a new event)', params: EventParams, success: { status: 202, schema: Received }, errors: [404, 503] }),
   r({ method: 'GET', path: '/api/questions', fn: 'interactive', operation: 'listQuestions', scope: 'agent', tag: 'interactive', summary: 'Questions, newest first (?webhook_id=&status=)', query: QuestionListQuery, success: { status: 200, schema: Page(QuestionView) } }),
-  r({ method: 'GET', path: '/api/questions/{question_id}', fn: 'interactive', operation: 'getQuestion', scope: 'agent', tag: 'interactive', summary: 'One question', params: z.object({ question_id: z.string() }), success: { status: 200, schema: QuestionView }, errors: [404] }),
+  r({ method: 'GET', path: '/api/questions/{question_id}', fn: 'interactive', operation: 'getQuestion', scope: 'agent', tag: 'interactive', summary: 'One question', params: z.object({ question_id: ResourceId }), success: { status: 200, schema: QuestionView }, errors: [404] }),
 
   // Outbound: subscriptions, publishing, deliveries
   r({ method: 'GET', path: '/api/subscriptions', fn: 'api', operation: 'listSubscriptions', scope: 'read', tag: 'subscriptions', summary: 'List subscriptions', query: ListQuery, success: { status: 200, schema: Page(SubscriptionView) } }),
@@ -171,7 +171,11 @@ export function pathMatcher(path: string): (actual: string) => Record<string, st
     const m = re.exec(actual);
     if (!m) return null;
     const out: Record<string, string> = {};
-    names.forEach((n, i) => (out[n] = decodeURIComponent(m[i + 1])));
+    try {
+      names.forEach((n, i) => (out[n] = decodeURIComponent(m[i + 1])));
+    } catch {
+      return null; // a malformed percent-escape matches no route (a contract 404, not a 500)
+    }
     return out;
   };
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import { errorBody, HooklineError } from '../../shared/errors';
 import type { FunctionName } from '../../shared/resources';
 import { matchRoute, routeKey, type Route } from '../../shared/routes';
 import { lambdaContext } from './lambda-context';
@@ -42,6 +43,12 @@ function send(res: ServerResponse, status: number, body: string | Buffer, header
   res.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
+
+/** An answer the gateway itself gives (no handler ran): the contract's error body too. */
+function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  send(res, status, JSON.stringify(errorBody(new HooklineError(code, message, status))), { 'content-type': 'application/json', ...headers });
+}
+const internal = (res: ServerResponse) => sendError(res, 500, 'internal_error', 'An internal error occurred.');
 
 /** Builds the payload-2.0 event API Gateway would send for this request. */
 export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, route: Route | null, params: Record<string, string>): APIGatewayProxyEventV2 {
@@ -104,13 +111,14 @@ export async function startGateway(host: string, port: number): Promise<{ server
   const server = createServer(async (req, res) => {
     const started = Date.now();
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!o) return send(res, 503, JSON.stringify({ status: 'starting' }), { 'content-type': 'application/json', 'retry-after': '1' });
+    if (!o) return sendError(res, 503, 'service_unavailable', 'Hookline is starting; retry in a second.', { 'retry-after': '1' });
     try {
       if (await o.extra(req, res, path)) return;
       const match = matchRoute(o.routes, req.method ?? 'GET', path);
-      if (!match) return send(res, 404, JSON.stringify({ message: 'Not Found' }), { 'content-type': 'application/json' });
-      const body = await readBody(req, o.maxBodyBytes ?? 10 * 1024 * 1024);
-      if (!body) return send(res, 413, JSON.stringify({ message: 'Request Entity Too Large' }), { 'content-type': 'application/json' });
+      if (!match) return sendError(res, 404, 'not_found', `No route for ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}.`);
+      const limit = o.maxBodyBytes ?? 10 * 1024 * 1024;
+      const body = await readBody(req, limit);
+      if (!body) return sendError(res, 413, 'payload_too_large', `The request body exceeds ${limit} bytes.`);
       const event = toApiGatewayEvent(req, body, match.route, match.params);
       if (match.route.scope !== null) {
         const authEvent: APIGatewayRequestAuthorizerEventV2 = {
@@ -133,24 +141,24 @@ export async function startGateway(host: string, port: number): Promise<{ server
           verdict = await o.authorizer(authEvent);
         } catch (err) {
           o.log(`authorizer failed: ${(err as Error).stack ?? err}`);
-          return send(res, 500, JSON.stringify({ message: 'Internal Server Error' }), { 'content-type': 'application/json' });
+          return internal(res);
         }
-        if (!verdict.isAuthorized) return send(res, 403, JSON.stringify({ message: 'Forbidden' }), { 'content-type': 'application/json' });
+        if (!verdict.isAuthorized) return sendError(res, 403, 'forbidden', 'The authorizer refused this request.');
         (event.requestContext as any).authorizer = { lambda: verdict.context ?? {} };
       }
       const fn = o.handlers[match.route.fn];
-      if (!fn) return send(res, 500, JSON.stringify({ message: 'Internal Server Error' }), { 'content-type': 'application/json' });
+      if (!fn) return internal(res);
       let result: APIGatewayProxyResultV2;
       try {
         result = await fn(event, lambdaContext(match.route.fn, 30));
       } catch (err) {
         o.log(`${match.route.fn} failed: ${(err as Error).stack ?? err}`);
-        return send(res, 500, JSON.stringify({ message: 'Internal Server Error' }), { 'content-type': 'application/json' });
+        return internal(res);
       }
       writeResult(res, result);
     } catch (err) {
       o.log(`gateway error: ${(err as Error).stack ?? err}`);
-      if (!res.headersSent) send(res, 500, JSON.stringify({ message: 'Internal Server Error' }), { 'content-type': 'application/json' });
+      if (!res.headersSent) internal(res);
     } finally {
       if (process.env.HOOKLINE_ACCESS_LOG === 'true') o.log(`${req.method} ${path} ${res.statusCode} ${Date.now() - started}ms`);
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Clock, Ids } from '../clock';
 import { HooklineError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { isStorableId } from '../model/common';
 import type { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
 import type { EventQueue, PayloadStore } from '../ports';
@@ -54,6 +55,8 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
   if (input.body.length > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes);
   const adapter = providerAdapter(input.provider);
   if (!adapter) throw new NotFoundError('Webhook', `${input.provider}/${input.webhookId}`);
+  // An id no key can hold names no webhook: 404 without a read.
+  if (!isStorableId(input.webhookId)) throw new NotFoundError('Webhook', input.webhookId);
   const webhook = await deps.loadWebhook(input.webhookId);
   if (!webhook || webhook.provider !== input.provider) throw new NotFoundError('Webhook', input.webhookId);
   if (!webhook.enabled) throw new NotFoundError('Webhook', input.webhookId, 'webhook_disabled');

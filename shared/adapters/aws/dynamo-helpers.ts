@@ -17,7 +17,9 @@ export async function putIfAbsent(db: DynamoDBDocumentClient, table: string, ite
 /**
  * One page of a Query with an opaque cursor. With a FilterExpression DynamoDB may return short
  * pages; this keeps reading until the page is full or the index ends, so only the last page is short.
- * `cursorKeys` are the attributes of LastEvaluatedKey (table key + index key).
+ * `cursorKeys` are the attributes of LastEvaluatedKey (table key + index key). The cursor is bound
+ * to this exact query (see cursor.ts) and its partition attribute must equal the key condition's:
+ * a cursor from any other list answers 400 invalid_cursor.
  */
 export async function queryPage<T>(
   db: DynamoDBDocumentClient,
@@ -27,7 +29,8 @@ export async function queryPage<T>(
   map: (item: Record<string, unknown>) => T = (i) => i as T,
 ): Promise<Page<T>> {
   const items: T[] = [];
-  let start = decodeCursor(page.cursor, page.cursorKeys);
+  const binding = [input.TableName, input.IndexName ?? null, input.KeyConditionExpression, input.FilterExpression ?? null, input.ExpressionAttributeValues ?? null, input.ScanIndexForward ?? true];
+  let start = decodeCursor(page.cursor, page.cursorKeys, binding, pinnedPartition(input));
   do {
     let out;
     try {
@@ -38,7 +41,7 @@ export async function queryPage<T>(
     for (const it of out.Items ?? []) items.push(map(it));
     start = out.LastEvaluatedKey as Record<string, string> | undefined;
   } while (start && items.length < page.limit);
-  return { items, next_cursor: encodeCursor(start) };
+  return { items, next_cursor: encodeCursor(start, binding) };
 }
 
 /** Key condition on one partition (names escaped: `agent`, `status` and others are reserved words), optional status filter. */
@@ -52,4 +55,12 @@ export function partitionQuery(table: string, index: string | undefined, partiti
     ...(status ? { FilterExpression: '#s = :s' } : {}),
     ScanIndexForward: false,
   };
+}
+
+/** The partition attribute and value a key condition `p = :p ...` fixes. */
+function pinnedPartition(input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): Record<string, unknown> {
+  const m = /^\s*(#?\w+)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? '');
+  if (!m) return {};
+  const attr = m[1].startsWith('#') ? input.ExpressionAttributeNames?.[m[1]] : m[1];
+  return attr ? { [attr]: input.ExpressionAttributeValues?.[m[2]] } : {};
 }
