@@ -23,7 +23,7 @@ export const CommandPreview = z
   .object({
     matched: z.boolean(),
     reasons: z.array(z.string()).meta({ description: 'Why the command does not match (empty when it matches)', example: ['labels: none of "bug" is on the event (it has "question")'] }),
-    rendered: z.string().nullable().meta({ description: 'The template rendered against the event (whether or not it matches); null without a template' }),
+    rendered: z.string().nullable().meta({ description: 'The template rendered against the event (whether or not it matches); without a template, the default prompt of create_task, ask, comment and respond; null for a forward without a template' }),
     missing: z.array(z.string()).meta({ description: 'Template variables that rendered empty (absent or null in the event)' }),
     event: z.object({
       source: z.enum(['event', 'payload', 'sample']),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hmac, safeEqual } from './crypto';
 import { mediaType, parseForm, parseJson, requestJson } from './parse';
 import { PayloadParseError, type ProviderAdapter } from './types';
+import { first, text } from './subject';
 
 /**
  * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>`. No timestamp, so
@@ -10,6 +11,21 @@ import { PayloadParseError, type ProviderAdapter } from './types';
  */
 export const github: ProviderAdapter = {
   id: 'github',
+
+  subject(p, eventType) {
+    const item = ['issue', 'pull_request', 'discussion'].find((k) => text(p, `${k}.title`) !== undefined);
+    const kind = item === 'pull_request' ? 'pull request' : item;
+    const isComment = text(p, 'comment.body') !== undefined;
+    return {
+      kind: isComment ? `comment on ${kind ?? 'commit'}` : (kind ?? (eventType.startsWith('push') ? 'push' : undefined)),
+      ref: item ? `#${text(p, `${item}.number`) ?? '?'}` : text(p, 'ref'),
+      title: item ? text(p, `${item}.title`) : first(p, 'head_commit.message', 'release.name'),
+      body: first(p, 'comment.body', 'review.body', `${item ?? 'issue'}.body`, 'release.body'),
+      author: first(p, 'comment.user.login', 'review.user.login', 'sender.login'),
+      url: first(p, 'comment.html_url', 'review.html_url', `${item ?? 'issue'}.html_url`, 'compare', 'release.html_url', 'repository.html_url'),
+      where: text(p, 'repository.full_name'),
+    };
+  },
 
   // Labels and assignees as names (`{{issue.labels}}` renders ["bug","urgent"]; `contains` compares names);
   // sections (`{{#issue.labels}}{{name}}{{/issue.labels}}`) still see the label objects.

@@ -3,10 +3,26 @@ import { safeEqual } from './crypto';
 import { requestJson } from './parse';
 import { verifyStandardWebhook } from './standard-webhooks';
 import type { ProviderAdapter } from './types';
+import { first, text } from './subject';
 
 /** GitLab: `X-Gitlab-Token` equal (constant time) to the secret, no replay window (dedup on `Idempotency-Key`), or the signing-token variant: Standard Webhooks `webhook-signature` within ±300 s. */
 export const gitlab: ProviderAdapter = {
   id: 'gitlab',
+
+  subject(p) {
+    const kind = text(p, 'object_kind');
+    const noteOn = text(p, 'object_attributes.noteable_type');
+    const item = noteOn === 'MergeRequest' ? 'merge_request' : noteOn === 'Issue' ? 'issue' : undefined;
+    return {
+      kind: kind === 'note' ? `comment on ${noteOn ?? 'item'}` : kind?.replace('_', ' '),
+      ref: item ? `${item === 'merge_request' ? '!' : '#'}${text(p, `${item}.iid`) ?? '?'}` : text(p, 'object_attributes.iid') ? `${kind === 'merge_request' ? '!' : '#'}${text(p, 'object_attributes.iid')}` : text(p, 'ref'),
+      title: item ? text(p, `${item}.title`) : first(p, 'object_attributes.title', 'commits.0.title'),
+      body: first(p, 'object_attributes.note', 'object_attributes.description'),
+      author: first(p, 'user.username', 'user_username'),
+      url: first(p, 'object_attributes.url', 'project.web_url'),
+      where: text(p, 'project.path_with_namespace'),
+    };
+  },
   contentTypes: ['application/json'],
 
   verify(req, secrets, now) {

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { safeEqual } from './crypto';
 import { requestJson } from './parse';
 import type { ProviderAdapter } from './types';
+import { first, plainText, text } from './subject';
 
 // WebSub `method=signature`: Jira sends sha256 today; the method is read, not assumed. sha1 is
 // refused: nothing Jira sends needs it and a downgrade to it would weaken the check.
@@ -10,6 +11,29 @@ const METHODS = new Set(['sha256', 'sha384', 'sha512']);
 /** Jira Cloud admin webhooks: `X-Hub-Signature: sha256=<hex HMAC of the raw body>` (WebSub), no timestamp, so no replay window (dedup on `X-Atlassian-Webhook-Identifier`). */
 export const jira: ProviderAdapter = {
   id: 'jira',
+
+  subject(p) {
+    const key = text(p, 'issue.key');
+    const self = text(p, 'issue.self');
+    let url: string | undefined;
+    try {
+      // The browse URL is on the site that sent the issue: https://<site>.atlassian.net/browse/ENG-1.
+      if (key && self) url = `${new URL(self).origin}/browse/${key}`;
+    } catch {
+      url = undefined;
+    }
+    const comment = (p as { comment?: { body?: unknown } } | null)?.comment;
+    const fields = (p as { issue?: { fields?: { description?: unknown } } } | null)?.issue?.fields;
+    return {
+      kind: comment ? 'comment on ticket' : 'ticket',
+      ref: key,
+      title: text(p, 'issue.fields.summary'),
+      body: plainText(comment?.body) ?? plainText(fields?.description),
+      author: first(p, 'comment.author.displayName', 'user.displayName'),
+      url,
+      where: first(p, 'issue.fields.project.key', 'issue.fields.project.name'),
+    };
+  },
 
   // Jira keeps an issue's fields under `issue.fields`; people write them on the issue.
   aliases: [

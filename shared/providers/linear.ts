@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hmac, safeEqual } from './crypto';
 import { requestJson } from './parse';
 import type { ProviderAdapter } from './types';
+import { first, text } from './subject';
 
 /** Linear's SDK allows one minute either way, on the signed body field only. */
 export const LINEAR_TOLERANCE_MS = 60_000;
@@ -9,6 +10,18 @@ export const LINEAR_TOLERANCE_MS = 60_000;
 /** Linear: `Linear-Signature: <hex HMAC-SHA256(secret, raw body)>`, then the signed body field `webhookTimestamp` (ms) within ±60 s. */
 export const linear: ProviderAdapter = {
   id: 'linear',
+
+  subject(p) {
+    return {
+      kind: text(p, 'type')?.toLowerCase(),
+      ref: first(p, 'data.identifier', 'data.issue.identifier'),
+      title: first(p, 'data.title', 'data.issue.title'),
+      body: first(p, 'data.body', 'data.description'),
+      author: first(p, 'actor.name', 'actor.email'),
+      url: first(p, 'url', 'data.url'),
+      where: first(p, 'data.team.key', 'data.team.name'),
+    };
+  },
   contentTypes: ['application/json'],
 
   verify(req, secrets, now) {

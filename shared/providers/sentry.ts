@@ -2,10 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { hmac, safeEqual } from './crypto';
 import { requestJson } from './parse';
 import type { ProviderAdapter } from './types';
+import { first, text } from './subject';
 
 /** Sentry integration platform: `Sentry-Hook-Signature: <hex HMAC-SHA256(client secret, raw body)>`, no replay window (dedup on `Request-ID`). */
 export const sentry: ProviderAdapter = {
   id: 'sentry',
+
+  subject(p) {
+    return {
+      kind: text(p, 'data.comment') !== undefined ? 'comment on issue' : text(p, 'data.event.title') ? 'event' : 'issue',
+      ref: first(p, 'data.issue.shortId', 'data.issue_id', 'data.issue.id'),
+      title: first(p, 'data.issue.title', 'data.event.title', 'data.description_title'),
+      body: first(p, 'data.comment', 'data.event.message', 'data.issue.culprit', 'data.event.culprit'),
+      author: text(p, 'actor.name'),
+      url: first(p, 'data.issue.web_url', 'data.issue.permalink', 'data.event.web_url', 'data.web_url'),
+      where: first(p, 'data.issue.project.slug', 'data.event.project'),
+    };
+  },
   contentTypes: ['application/json'],
 
   // Sentry-Hook-Timestamp is sent but not signed: anyone replaying a captured request can set it

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hmac, safeEqual } from './crypto';
 import { mediaType, parseForm, parseJson, requestJson } from './parse';
 import type { ImmediateResponse, ProviderAdapter } from './types';
+import { first, text } from './subject';
 
 /** Slack's docs: reject a request more than five minutes from local time. */
 export const SLACK_TOLERANCE_SECONDS = 300;
@@ -24,6 +25,25 @@ const ACK: ImmediateResponse = { status: 200, body: '', contentType: 'text/plain
 /** Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret, "v0:{ts}:{raw body}")>`, `X-Slack-Request-Timestamp` within ±300 s. */
 export const slack: ProviderAdapter = {
   id: 'slack',
+
+  subject(p, eventType) {
+    if (eventType === 'slash_command') {
+      const channel = text(p, 'channel_name');
+      return { kind: 'slash command', title: `${text(p, 'command') ?? ''} ${text(p, 'text') ?? ''}`.trim(), author: first(p, 'user_name', 'user_id'), where: channel ? `#${channel}` : text(p, 'channel_id') };
+    }
+    const channel = first(p, 'event.channel', 'event.channel.id', 'channel.id', 'container.channel_id');
+    const ts = first(p, 'event.ts', 'message.ts', 'container.message_ts');
+    const domain = first(p, 'team.domain', 'team_domain');
+    // A permalink needs the workspace's domain, which Events API callbacks do not carry.
+    const url = domain && channel && ts ? `https://${domain}.slack.com/archives/${channel}/p${ts.replace('.', '')}` : undefined;
+    return {
+      kind: eventType.startsWith('interactive.') ? 'interaction' : 'message',
+      body: first(p, 'event.text', 'message.text', 'text'),
+      author: first(p, 'event.user', 'user.username', 'user.id', 'user_name'),
+      url,
+      where: channel ? `channel ${channel}${ts ? ` (ts ${ts})` : ''}` : undefined,
+    };
+  },
 
   // Events API callbacks carry the message in the inner `event`; slash commands carry `text`,
   // `user_id` and `channel_id` at the top level (their own `text` wins: aliases apply only to absent paths).

@@ -1,4 +1,5 @@
 import type { Provider, WebhookRecord } from '../model/webhook';
+import type { EventSubject } from './subject';
 
 /** A delivery as the receiver sees it: exact body bytes and lower-cased headers. */
 export interface InboundRequest {
@@ -66,6 +67,8 @@ export interface ProviderAdapter {
   sample?(webhook: WebhookRecord, secret: string, now: Date): SampleDelivery;
   /** Optional: answer a verified handshake directly (runs after verify and parse). */
   respond?(req: InboundRequest, payload: unknown): ImmediateResponse | null;
+  /** What an event is about (title, number or key, body, author, link), for the default prompt of a command without a template. */
+  subject?(payload: unknown, eventType: string): EventSubject;
   /** Field aliases of this provider's payloads (documented in the README's provider section). */
   aliases?: readonly FieldAlias[];
   /**

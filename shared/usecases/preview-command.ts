@@ -2,7 +2,7 @@ import { HANDSHAKE_REASON, loopGuard } from '../actions/reply';
 import type { EventContext } from '../commands/event-context';
 import { explainCommand } from '../commands/match';
 import { senderOf } from '../commands/sender';
-import { renderForEvent } from '../commands/template';
+import { commandText } from '../commands/default-prompt';
 import { NotFoundError, ValidationError } from '../errors';
 import type { CommandPreview, CommandPreviewInput } from '../model/command-preview';
 import type { Command } from '../model/webhook';
@@ -51,7 +51,9 @@ export async function previewCommand(deps: Deps, webhookId: string, input: Comma
   const guard = loopGuard(webhook.reply, ctx.sender, ev.raw);
   if (guard) reasons.push(guard);
   reasons.push(...explainCommand(command, ctx).reasons);
-  const r = command.template !== undefined ? renderForEvent(command.template, ctx) : null;
+  // The same text the consumer produces: the template, or the default prompt of the action.
+  const t = commandText(command, ctx);
+  const r = command.template !== undefined || t.default ? t : null;
   return {
     matched: reasons.length === 0,
     reasons,

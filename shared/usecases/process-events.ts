@@ -8,7 +8,7 @@ import { PayloadFacts } from '../commands/payload-facts';
 import { loopGuard, threadOf } from '../actions/reply';
 import { publicQuestion } from './questions';
 import { senderOf } from '../commands/sender';
-import { renderForEvent } from '../commands/template';
+import { commandText } from '../commands/default-prompt';
 import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
@@ -211,7 +211,7 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   }
   const event = { event_id: p.msg.event_id, webhook_id: p.msg.webhook_id, provider: p.msg.provider, event_type: p.msg.event_type, delivery_id: p.msg.delivery_id, received_at: p.msg.received_at };
   const contexts = matched.map((command) => {
-    const r = command.template ? renderForEvent(command.template, ctx) : { text: '', missing: [] };
+    const r = commandText(command, ctx);
     return { event, payload, webhook, command, text: r.text, missing: r.missing, sender: ctx.sender };
   });
   const actions = await runActions(deps.runner, contexts, p.rec.receiveCount >= opts.maxReceiveCount);

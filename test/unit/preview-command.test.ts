@@ -48,6 +48,11 @@ describe('previewCommand', () => {
     expect(out).toMatchObject({ matched: true, rendered: null, missing: [] });
   });
 
+  it('shows the default prompt the consumer gives a create_task without a template', async () => {
+    const out = await previewCommand(deps(hook('github')), 'github-1', { command: { trigger: '*', action: 'create_task', agent: 'planning' }, payload: issue([]), event_type: 'issues.opened' });
+    expect(out.rendered).toMatch(/^GitHub issues\.opened.*: issue #\d+ "Crash on start"/);
+  });
+
   it("applies the consumer's loop guard: Hookline's marker and the bot account never trigger commands", async () => {
     const w = hook('github', { reply: { bot_user: 'hookline-bot' } } as never);
     const marked = await previewCommand(deps(w), 'github-1', { command: { ...bugCommand, conditions: undefined }, payload: issue([], { body: `done ${MARKER}` }), event_type: 'issues.opened' });
