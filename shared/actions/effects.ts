@@ -3,10 +3,14 @@ import type { Clock } from '../clock';
 import { HooklineError } from '../errors';
 import type { QuestionRecord } from '../model/question';
 import type { QuestionStore } from '../ports';
-import { checkUrl, guardedFetch, TargetTimeoutError, TargetUnreachableError, UnsafeTargetError } from '../delivery/ssrf';
+import { classifyAnswer, classifyError } from '../delivery/outcome';
+import { checkUrl, guardedFetch } from '../delivery/ssrf';
 import { deliveryHeaders } from '../delivery/signing';
 import { postReply, respondViaResponseUrl, threadOf, type Fetch } from './reply';
 import { actionId, type ActionContext, type SideEffect } from './runner';
+
+/** How long a forward target gets to answer (connect, headers and body). */
+export const FORWARD_TIMEOUT_MS = 15_000;
 
 export interface EffectDeps {
   questions: QuestionStore;
@@ -89,18 +93,18 @@ export function makeEffects(deps: EffectDeps): Record<'comment' | 'ask' | 'respo
       };
       let res;
       try {
-        res = await guardedFetch(url, { method: 'POST', headers, body }, { allowPrivate: deps.allowPrivateTargets, timeoutMs: 15_000 });
+        res = await guardedFetch(url, { method: 'POST', headers, body }, { allowPrivate: deps.allowPrivateTargets, timeoutMs: FORWARD_TIMEOUT_MS });
       } catch (err) {
-        if (err instanceof UnsafeTargetError) throw err;
-        // The receiver dedups on webhook-id (stable across retries), so a forward may be retried.
-        if (err instanceof TargetTimeoutError || err instanceof TargetUnreachableError)
-          throw new HooklineError('forward_failed', `forward to ${url.host} failed: ${err.message}`, 502, { retryable: true, cause: err });
-        throw err;
+        const o = classifyError(err);
+        if (o.verdict === 'fail') throw err;
+        // The receiver dedups on webhook-id (stable across retries), so even a forward whose
+        // outcome is unknown (timeout, reset after sending) may be sent again.
+        throw new HooklineError('forward_failed', `forward to ${url.host} failed: ${(err as Error).message}`, 502, { retryable: true, cause: err });
       }
-      if (res.status >= 200 && res.status < 300) return { status_code: res.status, delivery_id: deliveryId };
-      const retryable = res.status === 429 || res.status >= 500;
-      const e = new HooklineError('forward_failed', `forward to ${url.host} answered ${res.status}`, 502, { retryable });
-      if (retryable) Object.assign(e, { retryAfterSeconds: Number(res.headers['retry-after']) || undefined });
+      const o = classifyAnswer(res.status, res.headers, deps.clock.now());
+      if (o.verdict === 'success') return { status_code: res.status, delivery_id: deliveryId };
+      const e = new HooklineError('forward_failed', `forward to ${url.host} answered ${res.status}`, 502, { retryable: o.verdict === 'retry' });
+      if (o.retryAfterSeconds !== undefined) Object.assign(e, { retryAfterSeconds: o.retryAfterSeconds });
       throw e;
     },
   };

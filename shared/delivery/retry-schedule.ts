@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../model/subscription';
+import { classifyAnswer } from './outcome';
 
 /** SQS's longest visibility timeout: a single retry delay cannot exceed it. */
 export const SQS_MAX_DELAY_SECONDS = 43_200;
@@ -15,19 +16,9 @@ export function retryDelaySeconds(policy: RetryPolicy, failedAttempts: number, r
   return Math.max(1, Math.min(Math.round(wanted), SQS_MAX_DELAY_SECONDS));
 }
 
-/** `Retry-After` as seconds: delta-seconds or an HTTP date; undefined when absent or unparsable. */
-export function parseRetryAfter(value: string | string[] | undefined, now: Date): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim());
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
+export { parseRetryAfter } from './outcome';
 
-/** What a delivery attempt's answer means for the delivery. */
+/** What a delivery attempt's answer means for the delivery (classifyAnswer with the subscription's `retry_on_4xx`). */
 export function classifyStatus(status: number, policy: RetryPolicy): 'success' | 'gone' | 'retry' | 'fail' {
-  if (status >= 200 && status < 300) return 'success';
-  if (status === 410) return 'gone';
-  if (status === 429 || status >= 500 || policy.retry_on_4xx.includes(status)) return 'retry';
-  return 'fail';
+  return classifyAnswer(status, undefined, new Date(0), policy.retry_on_4xx).verdict as 'success' | 'gone' | 'retry' | 'fail';
 }

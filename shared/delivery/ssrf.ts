@@ -184,20 +184,26 @@ export class UnsafeTargetError extends HooklineError {
   }
 }
 
-/** No complete response within the deadline (DNS, connect, headers and body together): retryable. */
+/**
+ * No complete response within the deadline (DNS, connect, headers and body together). `sent`:
+ * the connection had opened, so the request may have reached the target (see delivery/outcome.ts).
+ */
 export class TargetTimeoutError extends HooklineError {
   override readonly name = 'TargetTimeoutError';
   readonly kind = 'timeout' as const;
-  constructor(host: string, timeoutMs: number) {
+  constructor(host: string, timeoutMs: number, readonly sent = true) {
     super('target_timeout', `${host} did not answer within ${timeoutMs} ms.`, 504, { retryable: true });
   }
 }
 
-/** DNS failure, connection refused or reset, TLS failure: the target was not reached; retryable. */
+/**
+ * DNS failure, connection refused or reset, TLS failure. `sent`: the connection had opened
+ * before it failed (a reset mid-request), so the request may have reached the target.
+ */
 export class TargetUnreachableError extends HooklineError {
   override readonly name = 'TargetUnreachableError';
   readonly kind = 'unreachable' as const;
-  constructor(host: string, cause: unknown) {
+  constructor(host: string, cause: unknown, readonly sent = false) {
     const code = (cause as { code?: unknown } | null)?.code;
     const what = typeof code === 'string' ? code : cause instanceof Error ? cause.message : 'unknown error';
     super('target_unreachable', `Could not reach ${host}: ${what}.`, 502, { retryable: true, cause });
@@ -366,6 +372,8 @@ export async function guardedFetch(url: string | URL, init: GuardedRequestInit, 
   const started = performance.now();
   return new Promise<GuardedResponse>((resolve, reject) => {
     let settled = false;
+    // Set once the connection (TLS included) is open: from then on the request may have left.
+    let connected = false;
     let req: http.ClientRequest | undefined;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -374,8 +382,8 @@ export async function guardedFetch(url: string | URL, init: GuardedRequestInit, 
       fn();
       req?.destroy();
     };
-    const fail = (err: unknown) => settle(() => reject(err instanceof UnsafeTargetError ? err : new TargetUnreachableError(host, err)));
-    const timer = setTimeout(() => settle(() => reject(new TargetTimeoutError(host, timeoutMs))), timeoutMs);
+    const fail = (err: unknown) => settle(() => reject(err instanceof UnsafeTargetError ? err : new TargetUnreachableError(host, err, connected)));
+    const timer = setTimeout(() => settle(() => reject(new TargetTimeoutError(host, timeoutMs, connected))), timeoutMs);
 
     try {
       req = (target.protocol === 'https:' ? https : http).request(
@@ -434,6 +442,11 @@ export async function guardedFetch(url: string | URL, init: GuardedRequestInit, 
       reject(err);
       return;
     }
+    req.on('socket', (socket) => {
+      socket.once(target.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+        connected = true;
+      });
+    });
     req.on('error', fail);
     req.end(body);
   });

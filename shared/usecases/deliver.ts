@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import { deliveryHeaders } from '../delivery/signing';
-import { classifyStatus, parseRetryAfter, retryDelaySeconds } from '../delivery/retry-schedule';
-import { UnsafeTargetError } from '../delivery/ssrf';
+import { classifyAnswer, classifyError } from '../delivery/outcome';
+import { retryDelaySeconds } from '../delivery/retry-schedule';
 import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../model/subscription';
 import type { DeliveryStore, InternalEvents } from '../ports';
 import { INTERNAL_TYPES } from './subscriptions';
@@ -123,7 +123,10 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
     ...(result ? { response_headers: headersOfInterest(result.headers) } : {}),
     error: error ? error.message.slice(0, 500) : null,
   };
-  const verdict = error ? (error instanceof UnsafeTargetError ? 'fail' : 'retry') : classifyStatus(result!.status, sub.retry_policy);
+  // One classification for every outbound call; a delivery whose outcome is unknown (timeout,
+  // reset after sending) is retried because its webhook-id lets the subscriber dedup.
+  const outcome = error ? classifyError(error) : classifyAnswer(result!.status, result!.headers, now, sub.retry_policy.retry_on_4xx);
+  const verdict = outcome.verdict === 'unknown' ? 'retry' : outcome.verdict;
   if (verdict === 'success') {
     if (await finish('success', attempt, null)) await afterOutcome(deps, sub, d, true, [...d.attempts, attempt]);
     return { kind: 'done' };
@@ -136,7 +139,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
     return { kind: 'done' };
   }
   if (verdict === 'retry' && n + 1 < sub.retry_policy.max_attempts) {
-    const delay = retryDelaySeconds(sub.retry_policy, n + 1, result ? parseRetryAfter(result.headers['retry-after'], now) : undefined, deps.random);
+    const delay = retryDelaySeconds(sub.retry_policy, n + 1, outcome.retryAfterSeconds, deps.random);
     await finish('retrying', attempt, new Date(now.getTime() + delay * 1000).toISOString());
     return { kind: 'retry', delaySeconds: delay };
   }

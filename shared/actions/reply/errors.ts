@@ -1,4 +1,5 @@
 import { HooklineError } from '../../errors';
+import { classifyAnswer, classifyError, parseRetryAfter } from '../../delivery/outcome';
 
 /** What the caller may do after a failed reply. */
 export type ReplyOutcome = 'retryable' | 'permanent' | 'ambiguous';
@@ -64,13 +65,9 @@ export function notConfigured(provider: string, field: 'token' | 'api_base_url',
   });
 }
 
-/** Seconds to wait from `Retry-After` (delta seconds or an HTTP date). */
+/** Seconds to wait from `Retry-After` (delta seconds or an HTTP date), read by the one shared parser. */
 export function retryAfterHeader(headers: Headers, now: Date): number | undefined {
-  const ra = headers.get('retry-after')?.trim();
-  if (!ra) return undefined;
-  if (/^\d+$/.test(ra)) return Number(ra);
-  const at = Date.parse(ra);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+  return parseRetryAfter(headers.get('retry-after') ?? undefined, now);
 }
 
 /**
@@ -153,10 +150,10 @@ export function unreadable(provider: string, answer: HttpAnswer, what: string, c
   );
 }
 
-/** The generic reading of a non-2xx answer: 429 and 5xx retryable, 3xx and other 4xx permanent. */
+/** The generic reading of a non-2xx answer (classifyAnswer): 429, 408 and 5xx retryable; 3xx, 410 and other 4xx permanent. */
 export function fromHttp(provider: string, answer: HttpAnswer, now: Date): ReplyError {
   if (answer.status === 429) return rateLimited(provider, answer, now);
-  if (answer.status >= 500) return unavailable(provider, answer, now);
+  if (classifyAnswer(answer.status, answer.headers, now).verdict === 'retry') return unavailable(provider, answer, now);
   if (answer.status >= 300 && answer.status < 400) {
     // Redirects are not followed: a POST would turn into a GET, and the credential would go to
     // wherever the Location points.
@@ -166,43 +163,30 @@ export function fromHttp(provider: string, answer: HttpAnswer, now: Date): Reply
   return rejected(provider, answer);
 }
 
-// Errors raised while connecting: the request never left, so a retry cannot double-post.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-// TLS failures also happen before the request is sent, but retrying will not fix a bad certificate.
-const TLS = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/;
-
-function codeOf(err: unknown): string | undefined {
-  for (let e = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
-    const c = (e as { code?: unknown }).code;
-    if (typeof c === 'string') return c;
-  }
-  return undefined;
-}
-
-/** A fetch that threw: timeouts and dropped connections are ambiguous, connect failures retryable. */
+/**
+ * A request that threw, read by classifyError: a connection that never opened (refused, DNS,
+ * connect timeout, reset during connect) is retryable, since nothing was posted; a timeout or a
+ * reset once the connection was open is ambiguous (the provider may have posted: not retried);
+ * a refused target or a bad certificate is permanent.
+ */
 export function fromNetwork(provider: string, err: unknown, timeoutMs: number): ReplyError {
-  const name = (err as { name?: unknown })?.name;
-  if (name === 'TimeoutError' || name === 'AbortError')
-    return new ReplyError(
-      'reply_outcome_unknown',
-      `${label(provider)} did not answer within ${timeoutMs} ms; the reply may have been posted, so it is not retried.`,
-      { status: 504, provider, ambiguous: true, cause: err },
-    );
-  // A guard in the injected fetch (SSRF, allow-list) refused before sending.
-  if (err instanceof HooklineError) return new ReplyError('reply_rejected', err.message, { status: err.status, provider, cause: err });
-  const code = codeOf(err);
-  if (code && NOT_SENT.has(code))
-    return new ReplyError('reply_unavailable', `Could not connect to ${label(provider)} (${code}); nothing was posted.`, {
+  const o = classifyError(err);
+  const timedOut = o.reason === 'timeout' || (err as { kind?: unknown })?.kind === 'timeout';
+  if (o.verdict === 'retry')
+    return new ReplyError('reply_unavailable', `Could not connect to ${label(provider)} (${o.reason}); nothing was posted.`, {
       status: 503,
       provider,
       retryable: true,
       cause: err,
     });
-  if (code && TLS.test(code))
-    return new ReplyError('reply_rejected', `TLS to ${label(provider)} failed (${code}); nothing was posted.`, { status: 502, provider, cause: err });
-  return new ReplyError(
-    'reply_outcome_unknown',
-    `The connection to ${label(provider)} failed mid-request (${code ?? (err as Error)?.message ?? 'unknown error'}); the reply may have been posted, so it is not retried.`,
-    { status: 502, provider, ambiguous: true, cause: err },
-  );
+  if (o.verdict === 'unknown')
+    return new ReplyError(
+      'reply_outcome_unknown',
+      timedOut
+        ? `${label(provider)} did not answer within ${timeoutMs} ms; the reply may have been posted, so it is not retried.`
+        : `The connection to ${label(provider)} failed mid-request (${o.reason}); the reply may have been posted, so it is not retried.`,
+      { status: timedOut ? 504 : 502, provider, ambiguous: true, cause: err },
+    );
+  if (err instanceof HooklineError) return new ReplyError('reply_rejected', err.message, { status: err.status, provider, cause: err });
+  return new ReplyError('reply_rejected', `TLS to ${label(provider)} failed (${o.reason}); nothing was posted.`, { status: 502, provider, cause: err });
 }
