@@ -30,7 +30,7 @@ Object.assign(process.env, {
   EVENTS_QUEUE_URL: QUEUE_URL,
   PAYLOADS_BUCKET: 'hookline-payloads',
   // Steady state: the config stays cached for the whole run (the default TTL is 30 s).
-  CONFIG_CACHE_SECONDS: '3600',
+  CONFIG_CACHE_SECONDS: '5',
 });
 
 const { documentClient, sqsClient } = await import('../shared/adapters/aws/clients');

@@ -4,6 +4,7 @@
  * receiver's bundle weight (the full zod build is ~440 KB; the mini build tree-shakes).
  */
 import * as z from 'zod/mini';
+import { MAX_CONFIG_CACHE_SECONDS } from './config-cache';
 import { buckets, functions, queues, tables, topics, type FunctionName } from './resources';
 
 const intIn = (min: number, max: number, dflt: number) =>
@@ -16,8 +17,11 @@ const Settings = z.object({
   EVENT_RETENTION_DAYS: intIn(1, 3650, 30),
   /** Largest request body the receiver accepts. */
   MAX_BODY_BYTES: intIn(1024, 6 * 1024 * 1024, 4 * 1024 * 1024),
-  /** How long a container caches a webhook config (receiver, consumer) before reading it again. */
-  CONFIG_CACHE_SECONDS: intIn(0, 3600, 30),
+  /**
+   * How long a container caches a webhook config or the subscription list before reading it
+   * again: the bound on a change that keeps deliveries out (MAX_CONFIG_CACHE_SECONDS, 5 s).
+   */
+  CONFIG_CACHE_SECONDS: intIn(0, MAX_CONFIG_CACHE_SECONDS, MAX_CONFIG_CACHE_SECONDS),
   /** Local admin key (the local stack sets it); in AWS the authorizer reads ADMIN_KEY_SECRET_ARN. */
   WEBHOOKS_ADMIN_KEY: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   ADMIN_KEY_SECRET_ARN: z.optional(z.string()),

@@ -110,6 +110,9 @@ export interface SubscriptionStore {
   create(s: SubscriptionRecord): Promise<void>;
   replace(s: SubscriptionRecord, expectedVersion: number): Promise<void>;
   delete(id: string): Promise<boolean>;
+  /** A counter bumped by every subscription change: the publish path reads it (one GetItem) to see changes at once. */
+  generation(): Promise<number>;
+  bumpGeneration(): Promise<void>;
 }
 
 export interface DeliveryStore {

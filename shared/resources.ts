@@ -60,8 +60,11 @@ export interface FunctionSpec {
 }
 
 export const tables = {
-  /** Webhook configs, API keys and the audit log; small items, all keyed by (pk, sk). */
-  config: { env: 'CONFIG_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
+  /**
+   * Webhook configs, API keys and the audit log; small items, all keyed by (pk, sk). Only
+   * publish-idempotency records carry `expires_at` (the TTL); configs never expire.
+   */
+  config: { env: 'CONFIG_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [], ttlAttribute: 'expires_at' },
   /**
    * Event metadata (the payload lives compressed in S3). Keyed by event_id so a redelivered
    * SQS message hits the same item and a conditional put dedups it; by_webhook lists newest first.

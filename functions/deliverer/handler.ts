@@ -17,9 +17,11 @@ function init(): DeliverDeps & { queueUrl: string } {
   const { resources, settings } = loadEnv('deliverer');
   const subscriptions = new DynamoSubscriptionStore(documentClient(), resources.tables.config);
   const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
+  const loadSubscription = cachedLoader((id) => subscriptions.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
   return {
     deliveries: new DynamoDeliveryStore(documentClient(), resources.tables.deliveries),
-    loadSubscription: cachedLoader((id) => subscriptions.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock),
+    loadSubscription,
+    reloadSubscription: loadSubscription.reload,
     send: (url, headers, body, timeoutMs) => guardedFetch(url, { method: 'POST', headers, body }, { allowPrivate, timeoutMs }),
     async disableSubscription(id, reason) {
       const s = await subscriptions.get(id);

@@ -16,8 +16,10 @@ let deps: ReceiveDeps | undefined;
 function init(): ReceiveDeps {
   const { resources, settings } = loadEnv('receiver');
   const store = new DynamoWebhookStore(documentClient(), resources.tables.config);
+  const loadWebhook = cachedLoader((id) => store.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
   return {
-    loadWebhook: cachedLoader((id) => store.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock),
+    loadWebhook,
+    reloadWebhook: loadWebhook.reload,
     queue: new SqsEventQueue(sqsClient(), resources.queues.events),
     payloads: new S3PayloadStore(s3Client(), resources.buckets.payloads),
     clock: systemClock,

@@ -17,6 +17,8 @@ export interface SendResult {
 export interface DeliverDeps {
   deliveries: DeliveryStore;
   loadSubscription(id: string): Promise<SubscriptionRecord | null>;
+  /** Read again at or after `notBefore` (CachedLoader.reload), before failing a delivery on a cached disabled/deleted subscription. */
+  reloadSubscription?(id: string, notBefore: number): Promise<SubscriptionRecord | null>;
   /** POSTs through the SSRF guard; throws on refusal, timeout or connection failure. */
   send(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendResult>;
   /** Turns a subscription off (410 Gone, or failing for too long), with the reason. */
@@ -86,7 +88,8 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
   const d = await deps.deliveries.get(deliveryId);
   if (!d || d.status === 'success' || d.status === 'failed') return { kind: 'done' };
   const now = deps.clock.now();
-  const sub = await deps.loadSubscription(d.subscription_id);
+  let sub = await deps.loadSubscription(d.subscription_id);
+  if ((!sub || !sub.enabled) && deps.reloadSubscription) sub = await deps.reloadSubscription(d.subscription_id, now.getTime());
   const n = d.attempt_count;
   const { claimed_at: _claim, ...base } = d;
   // Every outcome replaces the item: the attempt is appended and the claim dropped.

@@ -14,6 +14,11 @@ import { PayloadParseError, type ImmediateResponse, type InboundRequest } from '
 export interface ReceiveDeps {
   /** Cached per container: the hot path reads DynamoDB at most once per TTL per webhook. */
   loadWebhook(id: string): Promise<WebhookRecord | null>;
+  /**
+   * The config as read at or after `notBefore` (CachedLoader.reload): asked once before a request
+   * is refused on the cached config, so a change that lets deliveries in is seen at once.
+   */
+  reloadWebhook?(id: string, notBefore: number): Promise<WebhookRecord | null>;
   queue: EventQueue;
   payloads: Pick<PayloadStore, 'putObject'>;
   clock: Clock;
@@ -31,6 +36,14 @@ export interface ReceiveInput extends InboundRequest {
 
 /** Base64 of the gzipped body above which the body goes to S3 instead (SQS bodies max out at 256 KiB). */
 export const CLAIM_CHECK_BYTES = 200 * 1024;
+
+/** A disabled webhook: 404 like an unknown one (nothing is revealed to a sender), with its own code. */
+export class WebhookDisabledError extends HooklineError {
+  override readonly name = 'WebhookDisabledError';
+  constructor(id: string) {
+    super('webhook_disabled', `Webhook "${id}" is disabled; enable it to accept deliveries.`, 404);
+  }
+}
 
 export class SignatureError extends HooklineError {
   override readonly name = 'SignatureError';
@@ -57,19 +70,29 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
   if (!adapter) throw new NotFoundError('Webhook', `${input.provider}/${input.webhookId}`);
   // An id no key can hold names no webhook: 404 without a read.
   if (!isStorableId(input.webhookId)) throw new NotFoundError('Webhook', input.webhookId);
-  const webhook = await deps.loadWebhook(input.webhookId);
-  if (!webhook || webhook.provider !== input.provider) throw new NotFoundError('Webhook', input.webhookId);
-  if (!webhook.enabled) throw new NotFoundError('Webhook', input.webhookId, 'webhook_disabled');
-  if (webhook.ip_allowlist?.length && !ipAllowed(input.sourceIp, webhook.ip_allowlist)) throw new IpNotAllowedError(input.sourceIp);
   const ct = mediaType(input);
-  if (!adapter.contentTypes.includes(ct)) throw new UnsupportedMediaTypeError(ct || undefined, adapter.contentTypes.join(' or '));
-
-  const unsigned = adapter.unsigned?.(input);
-  if (unsigned) return { event_id: '', handshake: true, response: unsigned };
-
   const now = deps.clock.now();
-  const verdict = adapter.verify(input, activeSecrets(webhook, now), now, webhook);
-  if (!verdict.ok) throw new SignatureError(verdict.reason);
+
+  // Every refusal that depends on the config, in order: unknown, disabled, IP refused, bad signature.
+  const admit = (w: WebhookRecord | null): { webhook: WebhookRecord; unsigned?: ImmediateResponse } | HooklineError => {
+    if (!w || w.provider !== input.provider) return new NotFoundError('Webhook', input.webhookId);
+    if (!w.enabled) return new WebhookDisabledError(input.webhookId);
+    if (w.ip_allowlist?.length && !ipAllowed(input.sourceIp, w.ip_allowlist)) return new IpNotAllowedError(input.sourceIp);
+    // Not a config question: thrown, never re-read for.
+    if (!adapter.contentTypes.includes(ct)) throw new UnsupportedMediaTypeError(ct || undefined, adapter.contentTypes.join(' or '));
+    const unsigned = adapter.unsigned?.(input);
+    if (unsigned) return { webhook: w, unsigned };
+    const verdict = adapter.verify(input, activeSecrets(w, now), now, w);
+    return verdict.ok ? { webhook: w } : new SignatureError(verdict.reason);
+  };
+  let admitted = admit(await deps.loadWebhook(input.webhookId));
+  // The cached config would refuse: read it again once (single-flight, at most once per webhook
+  // per second) in case an enable, a rotation or a wider allowlist let this request in.
+  if (admitted instanceof HooklineError && deps.reloadWebhook) admitted = admit(await deps.reloadWebhook(input.webhookId, now.getTime()));
+  if (admitted instanceof HooklineError) throw admitted;
+  const { webhook } = admitted;
+  if (admitted.unsigned) return { event_id: '', handshake: true, response: admitted.unsigned };
+
   // Counted after verification, so unsigned floods cannot use up the provider's budget.
   if (webhook.rate_limit) {
     const wait = deps.buckets.take(webhook.webhook_id, webhook.rate_limit);

@@ -17,10 +17,14 @@ export interface OutboundDeps extends Pick<ManagementDeps, 'audit' | 'clock' | '
   deliveryQueue: DeliveryQueue;
   /** Publish results by idempotency id (a repeated `id` answers the first result). */
   publishes: { get(id: string): Promise<PublishResult | null>; putIfAbsent(id: string, r: PublishResult): Promise<boolean> };
-  /** Cached list of subscriptions (no Scan on the publish path). */
-  allSubscriptions(): Promise<SubscriptionRecord[]>;
-  /** Called after a subscription changes, so the cached list is read again. */
-  subscriptionsChanged(): void;
+  /**
+   * Cached list of subscriptions (no Scan on the publish path). `fresh`: check the change counter
+   * first, so a change made in any container is seen at once (publishes); without it the list is
+   * at most CONFIG_CACHE_SECONDS old (the pre-check of internal events).
+   */
+  allSubscriptions(fresh?: boolean): Promise<SubscriptionRecord[]>;
+  /** Called after a subscription changes: bumps the change counter every container's publish checks. */
+  subscriptionsChanged(): Promise<void> | void;
   allowPrivateTargets: boolean;
   retentionDays: number;
 }
@@ -65,7 +69,7 @@ export async function createSubscription(deps: OutboundDeps, actor: Actor, input
     version: 1,
   };
   await deps.subscriptions.create(s);
-  deps.subscriptionsChanged();
+  await deps.subscriptionsChanged();
   await recordAudit(deps, actor, 'subscription.create', { type: 'subscription', id: s.subscription_id }, null, subscriptionView(s));
   return s;
 }
@@ -88,7 +92,7 @@ export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: 
     version: before.version + 1,
   };
   await deps.subscriptions.replace(after, before.version);
-  deps.subscriptionsChanged();
+  await deps.subscriptionsChanged();
   await recordAudit(deps, actor, 'subscription.update', { type: 'subscription', id }, subscriptionView(before), subscriptionView(after));
   return after;
 }
@@ -96,7 +100,7 @@ export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: 
 export async function deleteSubscription(deps: OutboundDeps, actor: Actor, id: string): Promise<void> {
   const before = await getSubscription(deps, id);
   if (!(await deps.subscriptions.delete(id))) throw new NotFoundError('Subscription', id);
-  deps.subscriptionsChanged();
+  await deps.subscriptionsChanged();
   await recordAudit(deps, actor, 'subscription.delete', { type: 'subscription', id }, subscriptionView(before), null);
 }
 
@@ -139,7 +143,7 @@ export async function publishEvent(deps: OutboundDeps, input: { type: string; da
   }
   const event_id = input.id ? `evt_${createHash('sha256').update(`publish\n${input.id}`).digest('hex').slice(0, 26)}` : deps.ids.next('evt');
   const now = deps.clock.now();
-  const targets = (await deps.allSubscriptions()).filter((s) => wants(s, input.type, input.data));
+  const targets = (await deps.allSubscriptions(true)).filter((s) => wants(s, input.type, input.data));
   const ids: string[] = [];
   for (const s of targets) {
     const d = newDelivery(deps, s, event_id, input.type, input.data, now);
@@ -224,7 +228,7 @@ export async function rotateSubscriptionSecret(deps: OutboundDeps, actor: Actor,
     version: before.version + 1,
   };
   await deps.subscriptions.replace(after, before.version);
-  deps.subscriptionsChanged();
+  await deps.subscriptionsChanged();
   await recordAudit(deps, actor, 'subscription.rotate_secret', { type: 'subscription', id }, subscriptionView(before), subscriptionView(after));
   return after;
 }

@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock, type Clock } from '../../clock';
 import { ConflictError, NotFoundError, VersionMismatchError } from '../../errors';
 import type { ApiKeyRecord } from '../../model/api-key';
 import type { AuditEntry } from '../../model/audit';
@@ -225,11 +226,39 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       throw unavailable('The config store', err);
     }
   }
+
+  async generation(): Promise<number> {
+    try {
+      const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: GENERATION, ConsistentRead: true }))).Item;
+      return Number(item?.generation ?? 0);
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  async bumpGeneration(): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({ TableName: this.table, Key: GENERATION, UpdateExpression: 'ADD #g :one', ExpressionAttributeNames: { '#g': 'generation' }, ExpressionAttributeValues: { ':one': 1 } }),
+      );
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
 }
 
-/** Results of `POST /api/events` by idempotency id (pk=publish), kept 30 days. */
+/** The subscription list's change counter (its own partition: never listed with the subscriptions). */
+const GENERATION = { pk: 'meta', sk: 'subscriptions-generation' };
+
+/** How long a publish id is remembered: a repeat within it answers the first result. */
+export const PUBLISH_ID_DAYS = 30;
+
+/**
+ * Results of `POST /api/events` by idempotency id (pk=publish), kept PUBLISH_ID_DAYS: the item
+ * carries `expires_at` (epoch seconds), the config table's TTL attribute.
+ */
 export class DynamoPublishLog {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly clock: Clock = systemClock) {}
 
   async get(id: string): Promise<{ event_id: string; deliveries: number } | null> {
     try {
@@ -241,7 +270,8 @@ export class DynamoPublishLog {
   }
 
   putIfAbsent(id: string, r: { event_id: string; deliveries: number }): Promise<boolean> {
-    return putIfAbsent(this.db, this.table, { pk: 'publish', sk: id, ...r }, 'pk', 'The config store');
+    const expires_at = Math.floor(this.clock.now().getTime() / 1000) + PUBLISH_ID_DAYS * 86_400;
+    return putIfAbsent(this.db, this.table, { pk: 'publish', sk: id, ...r, expires_at }, 'pk', 'The config store');
   }
 }
 

@@ -8,7 +8,7 @@ import { S3BackupStore } from './s3-backup-store';
 import { DynamoDeliveryStore } from './dynamo-delivery-store';
 import { SqsDeliveryQueue } from './sqs-delivery-queue';
 import { SqsQueueAdmin } from './sqs-queue-admin';
-import { cachedLoader } from '../../config-cache';
+import type { SubscriptionRecord } from '../../model/subscription';
 import { DynamoEventStore } from './dynamo-event-store';
 import { DynamoTaskStore } from './dynamo-task-store';
 import { S3PayloadStore } from './s3-payload-store';
@@ -19,27 +19,47 @@ import { SqsEventQueue } from './sqs-event-queue';
 export function outboundDeps(r: ResourceEnv, s: Settings): OutboundDeps {
   const db = documentClient();
   const subscriptions = new DynamoSubscriptionStore(db, r.tables.config);
-  let generation = 0;
-  // The publish path reads the subscription list from the container's cache, never a Scan.
-  const listAll = cachedLoader(async () => {
-    const all = [];
+  const ttlMs = s.CONFIG_CACHE_SECONDS * 1000;
+  const readAll = async () => {
+    // The counter first: a change between the two reads leaves an older counter, read again next time.
+    const generation = await subscriptions.generation();
+    const list: SubscriptionRecord[] = [];
     let cursor: string | undefined;
     do {
       const page = await subscriptions.list(100, cursor);
-      all.push(...page.items);
+      list.push(...page.items);
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
-    return all;
-  }, s.CONFIG_CACHE_SECONDS * 1000, systemClock);
+    return { generation, list };
+  };
+  // The publish path reads the subscription list from the container's cache, never a Scan.
+  let cached: { at: number; value: Promise<{ generation: number; list: SubscriptionRecord[] }> } | undefined;
+  const allSubscriptions = async (fresh = false): Promise<SubscriptionRecord[]> => {
+    const now = systemClock.now().getTime();
+    if (cached && now - cached.at < ttlMs) {
+      const c = await cached.value;
+      // A publish checks the change counter (one GetItem), so every change is seen at once.
+      if (!fresh || c.generation === (await subscriptions.generation())) return c.list;
+    }
+    const entry = { at: now, value: readAll() };
+    cached = entry;
+    entry.value.catch(() => {
+      if (cached === entry) cached = undefined;
+    });
+    return (await entry.value).list;
+  };
   return {
     subscriptions,
     deliveries: new DynamoDeliveryStore(db, r.tables.deliveries),
     deliveryQueue: new SqsDeliveryQueue(sqsClient(), r.queues.deliveries),
     publishes: new DynamoPublishLog(db, r.tables.config),
-    allSubscriptions: async () => (await listAll(String(generation))) ?? [],
-    // A change made through this container is seen by its next publish at once; other
-    // containers see it within CONFIG_CACHE_SECONDS.
-    subscriptionsChanged: () => void generation++,
+    allSubscriptions,
+    subscriptionsChanged: async () => {
+      cached = undefined;
+      // The change stands even if the counter write fails: other containers then see it within
+      // CONFIG_CACHE_SECONDS, the bound of every cache.
+      await subscriptions.bumpGeneration().catch(() => undefined);
+    },
     allowPrivateTargets: s.ALLOW_PRIVATE_TARGETS === 'true',
     retentionDays: s.EVENT_RETENTION_DAYS,
     audit: new DynamoAuditLog(db, r.tables.config),
