@@ -34,6 +34,24 @@ const ERROR_CODES: Record<number, string> = {
 };
 
 /**
+ * What zod's openapi-3.0 output needs before strict tools accept it: `nullable` only beside a
+ * `type` (an untyped schema already admits null), and a lone `allOf: [{$ref}]` (zod's way of
+ * adding a description to a reference) collapsed to the reference.
+ */
+function tidy(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(tidy);
+  if (!v || typeof v !== 'object') return v;
+  const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, tidy(x)])) as Record<string, unknown>;
+  if (o.nullable === true && o.type === undefined && !o.allOf && !o.$ref) delete o.nullable;
+  if (Array.isArray(o.allOf) && o.allOf.length === 1 && o.nullable === undefined) {
+    const { allOf, ...rest } = o;
+    const only = allOf[0] as Record<string, unknown>;
+    if (only.$ref && Object.keys(rest).every((k) => k === 'description' || k === 'default')) return only;
+  }
+  return o;
+}
+
+/**
  * JSON Schema of a zod schema for OpenAPI: schemas named with `.meta({ id })` are hoisted into
  * components.schemas and referenced (an output variant that differs gets an `Output` suffix).
  */
@@ -49,7 +67,7 @@ function converter(components: Record<string, unknown>) {
       rename[id] = existing === undefined || JSON.stringify(existing) === JSON.stringify(def) ? id : `${id}Output`;
     }
     const fix = (v: unknown): unknown =>
-      JSON.parse(JSON.stringify(v).replace(/"#\/definitions\/([^"]+)"/g, (_, id: string) => `"#/components/schemas/${rename[id] ?? id}"`));
+      tidy(JSON.parse(JSON.stringify(v).replace(/"#\/definitions\/([^"]+)"/g, (_, id: string) => `"#/components/schemas/${rename[id] ?? id}"`)));
     for (const [id, def] of Object.entries(defs)) components[rename[id]] = fix(def);
     return fix(out) as Record<string, unknown>;
   };
@@ -60,6 +78,7 @@ export function openApiDocument(routes: Route[], opts: { version: string; server
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Record<string, unknown> = {};
   const schema = converter(components);
+  const errorRef = schema(ErrorResponse, 'output');
   for (const r of routes) {
     if (r.method === 'ANY') continue; // the catch-all 404 is not an operation
     const parameters: unknown[] = [];
@@ -73,21 +92,22 @@ export function openApiDocument(routes: Route[], opts: { version: string; server
         parameters.push({ name, in: where, required: where === 'path' || !(s as z.ZodType).safeParse(undefined).success, schema: js });
       }
     }
-    if (r.method === 'PUT' || r.method === 'DELETE' || r.path.endsWith('/enable') || r.path.endsWith('/disable') || r.path.endsWith('rotate-secret')) {
-      if (r.path.startsWith('/api/webhooks/{id}'))
-        parameters.push({ name: 'If-Match', in: 'header', required: false, description: 'Expected version ("3" or 3); 412 on mismatch', schema: { type: 'string' } });
-    }
+    if (r.ifMatch)
+      parameters.push({ name: 'If-Match', in: 'header', required: false, description: 'Expected version ("3" or 3), e.g. the ETag of a GET; 412 version_mismatch when it changed meanwhile', schema: { type: 'string', example: '"3"' } });
+    const content = (s: z.ZodType | null) => (s ? { content: { 'application/json': { schema: schema(s, 'output') } } } : {});
+    const body = content(r.success.schema);
+    const headers = r.etag ? { headers: { ETag: { description: 'The version in quotes ("3"): send it back as If-Match', schema: { type: 'string', example: '"3"' } } } } : {};
     const responses: Record<string, unknown> = {
-      [String(r.success.status)]: {
-        description: r.success.description ?? 'Success',
-        ...(r.success.schema ? { content: { 'application/json': { schema: schema(r.success.schema, 'output') } } } : {}),
-      },
+      [String(r.success.status)]: { description: r.success.description ?? 'Success', ...headers, ...body },
     };
-    const errs = new Set([...r.errors, ...(r.scope ? [401, 403] : []), 500]);
+    for (const also of r.success.also ?? []) responses[String(also.status)] = { description: also.description, ...headers, ...(also.schema === undefined ? body : content(also.schema)) };
+    // What the shared API handler answers on its own: 400 for an invalid parameter or body, 415 for a non-JSON body.
+    const parsed = r.scope && r.fn !== 'receiver' ? [...(r.body || r.query || r.params ? [400] : []), ...(r.body ? [415] : [])] : [];
+    const errs = new Set([...r.errors, ...parsed, ...(r.scope ? [401, 403] : []), 500]);
     for (const code of [...errs].sort()) {
       responses[String(code)] = {
         description: ERROR_TEXT[code] ?? 'Error',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: { error: { code: ERROR_CODES[code] ?? 'error', message: ERROR_TEXT[code] ?? 'Error', details: code === 400 ? [{ path: 'commands.0.action', message: 'Invalid option' }] : [] } } } },
+        content: { 'application/json': { schema: errorRef, example: { error: { code: ERROR_CODES[code] ?? 'error', message: ERROR_TEXT[code] ?? 'Error', details: code === 400 ? [{ path: 'commands.0.action', message: 'Invalid option' }] : [] } } } },
       };
     }
     paths[r.path] ??= {};
@@ -108,12 +128,13 @@ export function openApiDocument(routes: Route[], opts: { version: string; server
     info: {
       title: 'Hookline API',
       version: opts.version,
+      license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
       description: 'Inbound webhooks to agent tasks, outbound signed deliveries. Every /api route needs `Authorization: Bearer <api key>` with the scope named in x-hookline-scope.',
     },
-    ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
+    servers: [opts.serverUrl ? { url: opts.serverUrl } : { url: '/', description: 'The host that served this document' }],
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Hookline API key' } },
-      schemas: { ...components, Error: schema(ErrorResponse, 'output') },
+      schemas: components,
     },
     paths,
   };

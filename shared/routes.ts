@@ -9,12 +9,12 @@ import type { FunctionName } from './resources';
 import type { Scope } from './model/api-key';
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyView } from './model/api-key';
 import { AuditEntry, AuditQuery } from './model/audit';
-import { ListQuery, Page, ResourceId } from './model/common';
+import { IsoTime, ListQuery, Page, ResourceId } from './model/common';
 import { CommandPreview, CommandPreviewInput } from './model/command-preview';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
 import { TaskListQuery, TaskPatch, TaskView } from './model/task';
 import { QuestionListQuery, QuestionView } from './model/question';
-import { DeliveryStatus, PublishInput, SubscriptionCreate, SubscriptionRotateInput, SubscriptionView } from './model/subscription';
+import { DeliveryDetail, DeliveryRetried, DeliveryStatus, DeliverySummary, PublishInput, PublishResultView, SubscriptionCreate, SubscriptionRotateInput, SubscriptionStats, SubscriptionTestResult, SubscriptionView } from './model/subscription';
 import { Command, CommandInput, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -33,8 +33,12 @@ export interface Route {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** Success status and body schema (`null`: empty body). */
-  success: { status: number; schema: z.ZodType | null; description?: string };
+  /** Success status and body schema (`null`: empty body); `also`: other success statuses (same body unless `schema` says). */
+  success: { status: number; schema: z.ZodType | null; description?: string; also?: { status: number; description: string; schema?: z.ZodType | null }[] };
+  /** Honours `If-Match` (a version; 412 when it does not match). */
+  ifMatch?: boolean;
+  /** Answers an `ETag` header (the version in quotes) with its success. */
+  etag?: boolean;
   /** Error statuses this route can answer besides 401/403/500. */
   errors: number[];
 }
@@ -61,13 +65,24 @@ const InteractiveResult = z
   .meta({ id: 'ActionResult' });
 
 const TestResult = z.object({ event_id: z.string(), receiver_status: z.number().int() }).meta({ id: 'TestResult' });
+const BackupList = z.object({ items: z.array(z.object({ version: z.number().int(), at: IsoTime, bytes: z.number().int() })), next_cursor: z.null() }).meta({ id: 'BackupList' });
+const CommandList = z.object({ items: z.array(Command), next_cursor: z.null() }).meta({ id: 'CommandList' });
+const EventTypeList = z.object({ items: z.array(z.object({ type: z.string(), description: z.string(), source: z.enum(['hookline', 'platform']) })), next_cursor: z.null() }).meta({ id: 'EventTypeList' });
+const QueueStats = z
+  .object({ items: z.array(z.object({ queue: z.string(), visible: z.number().int(), in_flight: z.number().int(), delayed: z.number().int(), dlq: z.number().int().nullable() })), next_cursor: z.null() })
+  .meta({ id: 'QueueStats' });
+const RedriveResult = z.object({ queue: z.string(), moved: z.number().int() }).meta({ id: 'RedriveResult' });
+const ImportResult = z
+  .object({ file: z.string(), status: z.enum(['applied', 'rejected']), webhook_id: z.string().nullable(), errors: z.array(z.object({ path: z.string(), message: z.string() })), at: IsoTime, changed: z.boolean() })
+  .meta({ id: 'ImportResult' });
+const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }).meta({ id: 'OpenApiDocument' });
 
 function r(route: Omit<Route, 'errors'> & { errors?: number[] }): Route {
   return { errors: [], ...route };
 }
 
 export const routes: Route[] = [
-  r({ method: 'GET', path: '/api/openapi.json', fn: 'api', operation: 'getOpenApi', scope: null, tag: 'meta', summary: 'OpenAPI 3 document of every route', success: { status: 200, schema: z.record(z.string(), z.unknown()) } }),
+  r({ method: 'GET', path: '/api/openapi.json', fn: 'api', operation: 'getOpenApi', scope: null, tag: 'meta', summary: 'OpenAPI 3 document of every route', success: { status: 200, schema: OpenApiDocument } }),
 
   // API keys
   r({ method: 'GET', path: '/api/keys', fn: 'api', operation: 'listKeys', scope: 'admin', tag: 'keys', summary: 'List API keys (masked)', query: ListQuery, success: { status: 200, schema: Page(ApiKeyView) } }),
@@ -76,25 +91,25 @@ export const routes: Route[] = [
 
   // Webhooks
   r({ method: 'GET', path: '/api/webhooks', fn: 'api', operation: 'listWebhooks', scope: 'read', tag: 'webhooks', summary: 'List webhooks', query: ListQuery, success: { status: 200, schema: Page(WebhookView) } }),
-  r({ method: 'POST', path: '/api/webhooks', fn: 'api', operation: 'createWebhook', scope: 'write', tag: 'webhooks', summary: 'Create a webhook; the secret is returned in full once', body: WebhookCreate, success: { status: 201, schema: WebhookView }, errors: [400, 409] }),
-  r({ method: 'GET', path: '/api/webhooks/{id}', fn: 'api', operation: 'getWebhook', scope: 'read', tag: 'webhooks', summary: 'Webhook details', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404] }),
-  r({ method: 'PUT', path: '/api/webhooks/{id}', fn: 'api', operation: 'replaceWebhook', scope: 'write', tag: 'webhooks', summary: 'Replace a webhook (If-Match optional)', params: WebhookParams, body: WebhookReplace, success: { status: 200, schema: WebhookView }, errors: [400, 404, 412] }),
-  r({ method: 'DELETE', path: '/api/webhooks/{id}', fn: 'api', operation: 'deleteWebhook', scope: 'write', tag: 'webhooks', summary: 'Delete a webhook', params: WebhookParams, success: { status: 204, schema: null }, errors: [404, 412] }),
-  r({ method: 'POST', path: '/api/webhooks/{id}/enable', fn: 'api', operation: 'enableWebhook', scope: 'write', tag: 'webhooks', summary: 'Enable a webhook', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404, 412] }),
-  r({ method: 'POST', path: '/api/webhooks/{id}/disable', fn: 'api', operation: 'disableWebhook', scope: 'write', tag: 'webhooks', summary: 'Disable a webhook (its receiver answers 404 webhook_disabled)', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404, 412] }),
-  r({ method: 'POST', path: '/api/webhooks/{id}/rotate-secret', fn: 'api', operation: 'rotateWebhookSecret', scope: 'write', tag: 'webhooks', summary: 'New secret; the old one stays valid for grace_seconds', params: WebhookParams, body: RotateSecretInput, success: { status: 200, schema: WebhookView }, errors: [400, 404, 412] }),
+  r({ method: 'POST', path: '/api/webhooks', fn: 'api', operation: 'createWebhook', etag: true, scope: 'write', tag: 'webhooks', summary: 'Create a webhook; the secret is returned in full once', body: WebhookCreate, success: { status: 201, schema: WebhookView }, errors: [400, 409] }),
+  r({ method: 'GET', path: '/api/webhooks/{id}', fn: 'api', operation: 'getWebhook', etag: true, scope: 'read', tag: 'webhooks', summary: 'Webhook details', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404] }),
+  r({ method: 'PUT', path: '/api/webhooks/{id}', fn: 'api', operation: 'replaceWebhook', ifMatch: true, etag: true, scope: 'write', tag: 'webhooks', summary: 'Replace a webhook (If-Match optional)', params: WebhookParams, body: WebhookReplace, success: { status: 200, schema: WebhookView }, errors: [400, 404, 412] }),
+  r({ method: 'DELETE', path: '/api/webhooks/{id}', fn: 'api', operation: 'deleteWebhook', ifMatch: true, scope: 'write', tag: 'webhooks', summary: 'Delete a webhook', params: WebhookParams, success: { status: 204, schema: null }, errors: [404, 412] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/enable', fn: 'api', operation: 'enableWebhook', ifMatch: true, etag: true, scope: 'write', tag: 'webhooks', summary: 'Enable a webhook', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404, 412] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/disable', fn: 'api', operation: 'disableWebhook', ifMatch: true, etag: true, scope: 'write', tag: 'webhooks', summary: 'Disable a webhook (its receiver answers 404 webhook_disabled)', params: WebhookParams, success: { status: 200, schema: WebhookView }, errors: [404, 412] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/rotate-secret', fn: 'api', operation: 'rotateWebhookSecret', ifMatch: true, etag: true, scope: 'write', tag: 'webhooks', summary: 'New secret; the old one stays valid for grace_seconds', params: WebhookParams, body: RotateSecretInput, success: { status: 200, schema: WebhookView }, errors: [400, 404, 412] }),
 
   r({ method: 'POST', path: '/api/webhooks/{id}/test', fn: 'api', operation: 'testWebhook', scope: 'write', tag: 'webhooks', summary: "Send a correctly signed sample event of the webhook's provider through the real receiver", params: WebhookParams, success: { status: 202, schema: TestResult, description: 'The receiver accepted the sample event' }, errors: [404, 409, 502] }),
 
-  r({ method: 'GET', path: '/api/webhooks/{id}/backups', fn: 'api', operation: 'listBackups', scope: 'read', tag: 'webhooks', summary: 'Backed-up versions of a webhook config in S3, newest first (also of a deleted webhook)', params: WebhookParams, success: { status: 200, schema: z.object({ items: z.array(z.object({ version: z.number().int(), at: z.string(), bytes: z.number().int() })), next_cursor: z.null() }) }, errors: [404] }),
-  r({ method: 'POST', path: '/api/webhooks/{id}/restore', fn: 'api', operation: 'restoreWebhook', scope: 'write', tag: 'webhooks', summary: 'Restore a backed-up version (re-creates a deleted webhook, keeping its secret)', params: WebhookParams, body: z.object({ version: z.number().int().min(1) }).strict(), success: { status: 200, schema: WebhookView }, errors: [400, 404] }),
+  r({ method: 'GET', path: '/api/webhooks/{id}/backups', fn: 'api', operation: 'listBackups', scope: 'read', tag: 'webhooks', summary: 'Backed-up versions of a webhook config in S3, newest first (also of a deleted webhook)', params: WebhookParams, success: { status: 200, schema: BackupList }, errors: [404] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/restore', fn: 'api', operation: 'restoreWebhook', etag: true, scope: 'write', tag: 'webhooks', summary: 'Restore a backed-up version (re-creates a deleted webhook, keeping its secret)', params: WebhookParams, body: z.object({ version: z.number().int().min(1) }).strict(), success: { status: 200, schema: WebhookView }, errors: [400, 404] }),
 
   // Commands
-  r({ method: 'GET', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'listCommands', scope: 'read', tag: 'commands', summary: "List a webhook's commands", params: WebhookParams, success: { status: 200, schema: z.object({ items: z.array(Command), next_cursor: z.null() }) }, errors: [404] }),
-  r({ method: 'POST', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'addCommand', scope: 'write', tag: 'commands', summary: 'Add a command', params: WebhookParams, body: CommandInput, success: { status: 201, schema: Command }, errors: [400, 404, 409, 412] }),
+  r({ method: 'GET', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'listCommands', etag: true, scope: 'read', tag: 'commands', summary: "List a webhook's commands", params: WebhookParams, success: { status: 200, schema: CommandList }, errors: [404] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'addCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Add a command', params: WebhookParams, body: CommandInput, success: { status: 201, schema: Command }, errors: [400, 404, 409, 412] }),
   r({ method: 'POST', path: '/api/webhooks/{id}/commands/preview', fn: 'api', operation: 'previewCommand', scope: 'read', tag: 'commands', summary: "Try a command on a stored event, a payload or the provider's sample event, with the consumer's matching and rendering; changes nothing", params: WebhookParams, body: CommandPreviewInput, success: { status: 200, schema: CommandPreview }, errors: [400, 404] }),
-  r({ method: 'PUT', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'updateCommand', scope: 'write', tag: 'commands', summary: 'Replace a command', params: CommandParams, body: CommandInput, success: { status: 200, schema: Command }, errors: [400, 404, 412] }),
-  r({ method: 'DELETE', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'deleteCommand', scope: 'write', tag: 'commands', summary: 'Delete a command', params: CommandParams, success: { status: 204, schema: null }, errors: [404, 412] }),
+  r({ method: 'PUT', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'updateCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Replace a command', params: CommandParams, body: CommandInput, success: { status: 200, schema: Command }, errors: [400, 404, 412] }),
+  r({ method: 'DELETE', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'deleteCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Delete a command', params: CommandParams, success: { status: 204, schema: null }, errors: [404, 412] }),
 
   // Event log
   r({ method: 'GET', path: '/api/webhooks/{id}/events', fn: 'api', operation: 'listEvents', scope: 'read', tag: 'events', summary: 'Event log, newest first (?status=)', params: WebhookParams, query: EventListQuery, success: { status: 200, schema: Page(EventSummary) }, errors: [404] }),
@@ -102,8 +117,8 @@ export const routes: Route[] = [
 
   // Tasks (from create_task)
   r({ method: 'GET', path: '/api/tasks', fn: 'api', operation: 'listTasks', scope: 'agent', tag: 'tasks', summary: 'Tasks, newest first (?agent=&status=)', query: TaskListQuery, success: { status: 200, schema: Page(TaskView) }, errors: [400] }),
-  r({ method: 'GET', path: '/api/tasks/{task_id}', fn: 'api', operation: 'getTask', scope: 'agent', tag: 'tasks', summary: 'One task', params: TaskParams, success: { status: 200, schema: TaskView }, errors: [404] }),
-  r({ method: 'PATCH', path: '/api/tasks/{task_id}', fn: 'api', operation: 'patchTask', scope: 'agent', tag: 'tasks', summary: 'Claim, finish or fail a task: {"status","result"} (If-Match optional)', params: TaskParams, body: TaskPatch, success: { status: 200, schema: TaskView }, errors: [400, 404, 412] }),
+  r({ method: 'GET', path: '/api/tasks/{task_id}', fn: 'api', operation: 'getTask', etag: true, scope: 'agent', tag: 'tasks', summary: 'One task', params: TaskParams, success: { status: 200, schema: TaskView }, errors: [404] }),
+  r({ method: 'PATCH', path: '/api/tasks/{task_id}', fn: 'api', operation: 'patchTask', ifMatch: true, etag: true, scope: 'agent', tag: 'tasks', summary: 'Claim, finish or fail a task: {"status","result"} (If-Match optional)', params: TaskParams, body: TaskPatch, success: { status: 200, schema: TaskView }, errors: [400, 404, 412] }),
 
   // Interactive actions (agents answer the source of an event)
   r({ method: 'POST', path: '/api/webhooks/{id}/comment', fn: 'interactive', operation: 'commentOnEvent', scope: 'agent', tag: 'interactive', summary: "Post a comment to the event's source thread", params: WebhookParams, body: CommentInput, success: { status: 200, schema: InteractiveResult }, errors: [400, 404, 422, 429, 502, 503] }),
@@ -115,22 +130,22 @@ export const routes: Route[] = [
 
   // Outbound: subscriptions, publishing, deliveries
   r({ method: 'GET', path: '/api/subscriptions', fn: 'api', operation: 'listSubscriptions', scope: 'read', tag: 'subscriptions', summary: 'List subscriptions', query: ListQuery, success: { status: 200, schema: Page(SubscriptionView) } }),
-  r({ method: 'POST', path: '/api/subscriptions', fn: 'api', operation: 'createSubscription', scope: 'write', tag: 'subscriptions', summary: 'Subscribe a URL to event patterns; the secret is returned in full once', body: SubscriptionCreate, success: { status: 201, schema: SubscriptionView }, errors: [400, 409] }),
-  r({ method: 'GET', path: '/api/subscriptions/{id}', fn: 'api', operation: 'getSubscription', scope: 'read', tag: 'subscriptions', summary: 'One subscription', params: SubParams, success: { status: 200, schema: SubscriptionView }, errors: [404] }),
-  r({ method: 'PUT', path: '/api/subscriptions/{id}', fn: 'api', operation: 'replaceSubscription', scope: 'write', tag: 'subscriptions', summary: 'Replace a subscription (If-Match optional)', params: SubParams, body: SubscriptionCreate, success: { status: 200, schema: SubscriptionView }, errors: [400, 404, 412] }),
+  r({ method: 'POST', path: '/api/subscriptions', fn: 'api', operation: 'createSubscription', etag: true, scope: 'write', tag: 'subscriptions', summary: 'Subscribe a URL to event patterns; the secret is returned in full once', body: SubscriptionCreate, success: { status: 201, schema: SubscriptionView }, errors: [400, 409] }),
+  r({ method: 'GET', path: '/api/subscriptions/{id}', fn: 'api', operation: 'getSubscription', etag: true, scope: 'read', tag: 'subscriptions', summary: 'One subscription', params: SubParams, success: { status: 200, schema: SubscriptionView }, errors: [404] }),
+  r({ method: 'PUT', path: '/api/subscriptions/{id}', fn: 'api', operation: 'replaceSubscription', ifMatch: true, etag: true, scope: 'write', tag: 'subscriptions', summary: 'Replace a subscription (If-Match optional)', params: SubParams, body: SubscriptionCreate, success: { status: 200, schema: SubscriptionView }, errors: [400, 404, 412] }),
   r({ method: 'DELETE', path: '/api/subscriptions/{id}', fn: 'api', operation: 'deleteSubscription', scope: 'write', tag: 'subscriptions', summary: 'Delete a subscription', params: SubParams, success: { status: 204, schema: null }, errors: [404] }),
-  r({ method: 'GET', path: '/api/subscriptions/{id}/deliveries', fn: 'api', operation: 'listDeliveries', scope: 'read', tag: 'subscriptions', summary: "A subscription's deliveries, newest first (?status=)", params: SubParams, query: DeliveryListQuery, success: { status: 200, schema: Page(z.record(z.string(), z.unknown())) }, errors: [404] }),
-  r({ method: 'GET', path: '/api/subscriptions/{id}/stats', fn: 'api', operation: 'subscriptionStats', scope: 'read', tag: 'subscriptions', summary: 'Success rate, latency p50/p95 and retries over ?window_hours= (default 24)', params: SubParams, query: z.object({ window_hours: z.coerce.number().int().min(1).max(24 * 30).default(24) }), success: { status: 200, schema: z.record(z.string(), z.unknown()) }, errors: [404] }),
-  r({ method: 'GET', path: '/api/deliveries/{delivery_id}', fn: 'api', operation: 'getDelivery', scope: 'read', tag: 'subscriptions', summary: 'One delivery with every attempt', params: DeliveryParams, success: { status: 200, schema: z.record(z.string(), z.unknown()) }, errors: [404] }),
-  r({ method: 'POST', path: '/api/deliveries/{delivery_id}/retry', fn: 'api', operation: 'retryDelivery', scope: 'write', tag: 'subscriptions', summary: 'Send a delivery again', params: DeliveryParams, success: { status: 202, schema: z.object({ delivery_id: z.string(), status: z.string() }) }, errors: [404, 503] }),
-  r({ method: 'POST', path: '/api/subscriptions/{id}/rotate-secret', fn: 'api', operation: 'rotateSubscriptionSecret', scope: 'write', tag: 'subscriptions', summary: 'New secret (generated, or the one supplied); during grace_seconds both are used (two v1 signatures)', params: SubParams, body: SubscriptionRotateInput, success: { status: 200, schema: SubscriptionView }, errors: [400, 404] }),
-  r({ method: 'POST', path: '/api/subscriptions/{id}/test', fn: 'api', operation: 'testSubscription', scope: 'write', tag: 'subscriptions', summary: 'Send a hookline.test event to this subscription only', params: SubParams, success: { status: 202, schema: z.object({ event_id: z.string(), deliveries: z.number().int(), delivery_id: z.string() }) }, errors: [404, 503] }),
-  r({ method: 'GET', path: '/api/event-types', fn: 'api', operation: 'listEventTypes', scope: 'read', tag: 'subscriptions', summary: 'Known event types', success: { status: 200, schema: z.object({ items: z.array(z.object({ type: z.string(), description: z.string(), source: z.string() })), next_cursor: z.null() }) } }),
-  r({ method: 'GET', path: '/api/queues/stats', fn: 'api', operation: 'queueStats', scope: 'admin', tag: 'queues', summary: 'Depth of every queue and its dead-letter queue', success: { status: 200, schema: z.object({ items: z.array(z.object({ queue: z.string(), visible: z.number(), in_flight: z.number(), delayed: z.number(), dlq: z.number().nullable() })), next_cursor: z.null() }) }, errors: [503] }),
-  r({ method: 'POST', path: '/api/queues/dlq/redrive', fn: 'api', operation: 'redriveDlq', scope: 'admin', tag: 'queues', summary: 'Move messages from a dead-letter queue back to its queue', body: z.object({ queue: z.enum(['events', 'deliveries']).default('deliveries'), max: z.number().int().min(1).max(10_000).default(1000) }).strict(), success: { status: 200, schema: z.object({ queue: z.string(), moved: z.number().int() }) }, errors: [400, 503] }),
-  r({ method: 'POST', path: '/api/events', fn: 'api', operation: 'publishEvent', scope: 'write', tag: 'subscriptions', summary: 'Publish an event to matching subscriptions; a repeated id answers 200 with the first result', body: PublishInput, success: { status: 202, schema: z.object({ event_id: z.string(), deliveries: z.number().int() }) }, errors: [400, 503] }),
+  r({ method: 'GET', path: '/api/subscriptions/{id}/deliveries', fn: 'api', operation: 'listDeliveries', scope: 'read', tag: 'subscriptions', summary: "A subscription's deliveries, newest first (?status=)", params: SubParams, query: DeliveryListQuery, success: { status: 200, schema: Page(DeliverySummary) }, errors: [404] }),
+  r({ method: 'GET', path: '/api/subscriptions/{id}/stats', fn: 'api', operation: 'subscriptionStats', scope: 'read', tag: 'subscriptions', summary: 'Success rate, latency p50/p95 and retries over ?window_hours= (default 24)', params: SubParams, query: z.object({ window_hours: z.coerce.number().int().min(1).max(24 * 30).default(24) }), success: { status: 200, schema: SubscriptionStats }, errors: [404] }),
+  r({ method: 'GET', path: '/api/deliveries/{delivery_id}', fn: 'api', operation: 'getDelivery', scope: 'read', tag: 'subscriptions', summary: 'One delivery with every attempt', params: DeliveryParams, success: { status: 200, schema: DeliveryDetail }, errors: [404] }),
+  r({ method: 'POST', path: '/api/deliveries/{delivery_id}/retry', fn: 'api', operation: 'retryDelivery', scope: 'write', tag: 'subscriptions', summary: 'Send a delivery again', params: DeliveryParams, success: { status: 202, schema: DeliveryRetried }, errors: [404, 503] }),
+  r({ method: 'POST', path: '/api/subscriptions/{id}/rotate-secret', fn: 'api', operation: 'rotateSubscriptionSecret', etag: true, scope: 'write', tag: 'subscriptions', summary: 'New secret (generated, or the one supplied); during grace_seconds both are used (two v1 signatures)', params: SubParams, body: SubscriptionRotateInput, success: { status: 200, schema: SubscriptionView }, errors: [400, 404] }),
+  r({ method: 'POST', path: '/api/subscriptions/{id}/test', fn: 'api', operation: 'testSubscription', scope: 'write', tag: 'subscriptions', summary: 'Send a hookline.test event to this subscription only', params: SubParams, success: { status: 202, schema: SubscriptionTestResult }, errors: [404, 503] }),
+  r({ method: 'GET', path: '/api/event-types', fn: 'api', operation: 'listEventTypes', scope: 'read', tag: 'subscriptions', summary: 'Known event types', success: { status: 200, schema: EventTypeList } }),
+  r({ method: 'GET', path: '/api/queues/stats', fn: 'api', operation: 'queueStats', scope: 'admin', tag: 'queues', summary: 'Depth of every queue and its dead-letter queue', success: { status: 200, schema: QueueStats }, errors: [503] }),
+  r({ method: 'POST', path: '/api/queues/dlq/redrive', fn: 'api', operation: 'redriveDlq', scope: 'admin', tag: 'queues', summary: 'Move messages from a dead-letter queue back to its queue', body: z.object({ queue: z.enum(['events', 'deliveries']).default('deliveries'), max: z.number().int().min(1).max(10_000).default(1000) }).strict(), success: { status: 200, schema: RedriveResult }, errors: [400, 503] }),
+  r({ method: 'POST', path: '/api/events', fn: 'api', operation: 'publishEvent', scope: 'write', tag: 'subscriptions', summary: 'Publish an event to matching subscriptions; a repeated id answers 200 with the first result', body: PublishInput, success: { status: 202, schema: PublishResultView, description: 'Published', also: [{ status: 200, description: 'A repeated id: the first result, nothing delivered again' }] }, errors: [400, 503] }),
 
-  r({ method: 'GET', path: '/api/config/imports', fn: 'api', operation: 'listImports', scope: 'read', tag: 'config', summary: 'Results of config-file imports, newest first, with every error and its field path', query: ListQuery, success: { status: 200, schema: Page(z.object({ file: z.string(), status: z.enum(['applied', 'rejected']), webhook_id: z.string().nullable(), errors: z.array(z.object({ path: z.string(), message: z.string() })), at: z.string(), changed: z.boolean() })) } }),
+  r({ method: 'GET', path: '/api/config/imports', fn: 'api', operation: 'listImports', scope: 'read', tag: 'config', summary: 'Results of config-file imports, newest first, with every error and its field path', query: ListQuery, success: { status: 200, schema: Page(ImportResult) } }),
 
   // Audit
   r({ method: 'GET', path: '/api/audit', fn: 'api', operation: 'listAudit', scope: 'admin', tag: 'audit', summary: 'Who changed what, when, with before and after (secrets masked)', query: AuditQuery, success: { status: 200, schema: Page(AuditEntry) } }),
@@ -139,7 +154,7 @@ export const routes: Route[] = [
   r({ method: 'ANY', path: '/api/{proxy+}', fn: 'api', operation: 'notFound', scope: null, tag: 'meta', summary: 'Unknown route', success: { status: 404, schema: null } }),
 
   // Receiver (the provider's signature is the auth)
-  r({ method: 'POST', path: '/webhooks/{provider}/{webhook_id}', fn: 'receiver', operation: 'receiveWebhook', scope: null, tag: 'receiver', summary: "Receive a provider's webhook delivery", params: ReceiverParams, success: { status: 202, schema: Received, description: 'Verified and durably queued' }, errors: [401, 403, 404, 413, 415, 429, 503] }),
+  r({ method: 'POST', path: '/webhooks/{provider}/{webhook_id}', fn: 'receiver', operation: 'receiveWebhook', scope: null, tag: 'receiver', summary: "Receive a provider's webhook delivery", params: ReceiverParams, success: { status: 202, schema: Received, description: 'Verified and durably queued', also: [{ status: 200, description: 'Handshakes (Slack url_verification, GitHub ping) and Slack commands/interactivity: what the provider expects, possibly empty or text', schema: z.unknown() }] }, errors: [401, 403, 404, 413, 415, 429, 503] }),
 ];
 
 /** `GET /api/webhooks/{id}` */

@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequest
 import { errorBody, HooklineError } from '../../shared/errors';
 import type { FunctionName } from '../../shared/resources';
 import { matchRoute, routeKey, type Route } from '../../shared/routes';
+import { jsonText } from '../../shared/http/apigw';
 import { lambdaContext } from './lambda-context';
 
 type HttpHandler = (event: any, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -46,7 +47,7 @@ function send(res: ServerResponse, status: number, body: string | Buffer, header
 
 /** An answer the gateway itself gives (no handler ran): the contract's error body too. */
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  send(res, status, JSON.stringify(errorBody(new HooklineError(code, message, status))), { 'content-type': 'application/json', ...headers });
+  send(res, status, jsonText(errorBody(new HooklineError(code, message, status))), { 'content-type': 'application/json', ...headers });
 }
 const internal = (res: ServerResponse) => sendError(res, 500, 'internal_error', 'An internal error occurred.');
 
@@ -93,7 +94,7 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, route: Rou
 function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
   if (typeof result === 'string' || !result || typeof result !== 'object' || !('statusCode' in result)) {
     // API Gateway's inference for a bare return value: 200 with the value as JSON.
-    return send(res, 200, typeof result === 'string' ? result : JSON.stringify(result), { 'content-type': 'application/json' });
+    return send(res, 200, typeof result === 'string' ? result : jsonText(result), { 'content-type': 'application/json' });
   }
   const body = result.body ? (result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body)) : Buffer.alloc(0);
   const headers: Record<string, string> = {};

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { functions, queues } from '../../shared/resources';
+import { jsonText } from '../../shared/http/apigw';
 import { routes } from '../../shared/routes';
 import { version } from '../../shared/version';
 import { startConfigInbox } from './config-inbox';
@@ -71,12 +72,12 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     async extra(req, res, path) {
       if (req.method === 'GET' && path === '/health') {
         const r = await resourcesExist(clients, env);
-        const body = JSON.stringify(r.ok ? { status: 'ok' } : { status: 'unavailable', missing: r.missing });
+        const body = jsonText(r.ok ? { status: 'ok' } : { status: 'unavailable', missing: r.missing });
         res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json' }).end(body);
         return true;
       }
       if (req.method === 'GET' && path === '/') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'hookline', version, openapi: '/api/openapi.json', health: '/health' }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(jsonText({ name: 'hookline', version, openapi: '/api/openapi.json', health: '/health' }));
         return true;
       }
       return false;

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../shared/errors';
-import { empty, json } from '../../shared/http/apigw';
+import { empty, json, jsonText } from '../../shared/http/apigw';
 import type { Operation } from '../../shared/http/api-handler';
 import { openApiDocument } from '../../shared/openapi';
 import { routes } from '../../shared/routes';
@@ -27,7 +27,7 @@ let openapiCache: string | undefined;
 /** One function per operation of the route table; the handler dispatches by routeKey. */
 export const operations: Record<string, Op> = {
   async getOpenApi() {
-    openapiCache ??= JSON.stringify(openApiDocument(routes, { version, serverUrl: undefined }));
+    openapiCache ??= jsonText(openApiDocument(routes, { version, serverUrl: undefined }));
     return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: openapiCache };
   },
   async notFound() {

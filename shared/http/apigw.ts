@@ -14,8 +14,13 @@ export function lowerHeaders(headers: Record<string, string | undefined> | undef
   return out;
 }
 
+/** A JSON response body: compact, ending with a newline (as curl users and line-based tools expect). */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: jsonText(body) };
 }
 
 export function empty(status: number, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {

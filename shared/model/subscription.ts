@@ -104,11 +104,19 @@ export const SubscriptionView = z
     description: z.string().optional(),
     headers: z.record(z.string(), z.string()),
     filters: z.record(z.string(), z.unknown()).optional(),
-    retry_policy: z.record(z.string(), z.unknown()),
+    retry_policy: z.object({
+      max_attempts: z.number().int(),
+      initial_delay: z.number(),
+      backoff_multiplier: z.number(),
+      max_delay: z.number(),
+      retry_on_4xx: z.array(z.number().int()),
+    }),
     timeout_seconds: z.number(),
     enabled: z.boolean(),
     disabled_reason: z.string().optional(),
-    secret: z.string(),
+    failing_since: IsoTime.optional().meta({ description: 'Since when every delivery has ended failed; cleared by a success' }),
+    secret: z.string().meta({ description: 'Masked except in the create and rotate-secret responses', example: 'whsec_…X7aQ' }),
+    previous_secret_expires_at: IsoTime.optional().meta({ description: 'rotate-secret only: until when the previous secret still signs' }),
     created_at: IsoTime,
     updated_at: IsoTime,
     version: z.number().int(),
@@ -159,3 +167,55 @@ export const PublishInput = z
   })
   .strict()
   .meta({ id: 'PublishInput' });
+
+export const DeliveryAttemptView = z
+  .object({
+    attempt: z.number().int(),
+    at: IsoTime,
+    status_code: z.number().int().nullable(),
+    duration_ms: z.number(),
+    response_excerpt: z.string().nullable(),
+    response_headers: z.record(z.string(), z.string()).optional().meta({ description: 'content-type, retry-after and location of the answer, when present' }),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'DeliveryAttempt' });
+
+const DeliveryFields = {
+  delivery_id: z.string(),
+  subscription_id: z.string(),
+  event_id: z.string(),
+  event_type: z.string(),
+  status: DeliveryStatus,
+  attempt_count: z.number().int(),
+  last_status_code: z.number().int().nullable(),
+  next_attempt_at: IsoTime.nullable(),
+  created_at: IsoTime,
+  updated_at: IsoTime,
+};
+
+/** A delivery in a list (attempts omitted). */
+export const DeliverySummary = z.object(DeliveryFields).meta({ id: 'DeliverySummary' });
+/** `GET /api/deliveries/{id}`: with every attempt and the exact body sent. */
+export const DeliveryDetail = z
+  .object({ ...DeliveryFields, attempts: z.array(DeliveryAttemptView), body: z.string().meta({ description: 'The exact bytes every attempt sends' }) })
+  .meta({ id: 'Delivery' });
+
+export const DeliveryRetried = z.object({ delivery_id: z.string(), status: z.literal('pending') }).meta({ id: 'DeliveryRetried' });
+
+export const SubscriptionStats = z
+  .object({
+    subscription_id: z.string(),
+    window_hours: z.number().int(),
+    since: IsoTime,
+    deliveries: z.number().int(),
+    by_status: z.object(Object.fromEntries(DELIVERY_STATUSES.map((st) => [st, z.number().int()])) as Record<DeliveryStatus, z.ZodNumber>),
+    success_rate: z.number().nullable().meta({ description: 'success / (success + failed); null before any finished delivery' }),
+    attempts: z.number().int(),
+    retries: z.number().int(),
+    latency_ms: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }),
+    truncated: z.boolean().meta({ description: 'true when more than 10,000 deliveries fell in the window (only those were read)' }),
+  })
+  .meta({ id: 'SubscriptionStats' });
+
+export const PublishResultView = z.object({ event_id: z.string(), deliveries: z.number().int() }).meta({ id: 'PublishResult' });
+export const SubscriptionTestResult = z.object({ event_id: z.string(), deliveries: z.number().int(), delivery_id: z.string() }).meta({ id: 'SubscriptionTestResult' });

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { startLocalStack, type LocalStack } from '../../bin/local/stack';
+import { watchContract } from './contract';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
 /**
  * The local stack inside a Jest worker, on the shared emulators, with its own resource prefix so
- * test files never see each other's tables or queues.
+ * test files never see each other's tables or queues. Until `stop`, every answer fetched from it is
+ * checked against the OpenAPI document (test/support/contract.ts).
  */
 export async function startTestStack(opts: { pauseConsumers?: boolean } = {}): Promise<LocalStack & { admin: (path: string, init?: RequestInit) => Promise<Response> }> {
   process.env.WEBHOOKS_ADMIN_KEY = TEST_ADMIN_KEY;
@@ -22,5 +24,13 @@ export async function startTestStack(opts: { pauseConsumers?: boolean } = {}): P
       ...init,
       headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
     });
-  return { ...stack, admin };
+  const unwatch = watchContract(stack.url);
+  return {
+    ...stack,
+    admin,
+    async stop() {
+      unwatch();
+      await stack.stop();
+    },
+  };
 }

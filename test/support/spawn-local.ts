@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watchContract } from './contract';
 
 const root = join(__dirname, '..', '..');
 
@@ -15,7 +16,9 @@ export interface RunningLocal {
 
 /**
  * Starts `npm start`'s command (node --import tsx bin/local.ts, on the project's Node 22) as one child process
- * with its own DATA_DIR and emulators, as a user would, and waits for its banner.
+ * with its own DATA_DIR and emulators, as a user would, and waits for its banner. Until it exits, the
+ * global fetch checks every answer from it against the OpenAPI document (test/support/contract.ts):
+ * a test fails on any status, body or ETag the document does not describe.
  */
 export async function spawnLocal(dataDir: string, env: Record<string, string> = {}): Promise<RunningLocal> {
   const node = existsSync(join(root, 'node_modules', '.bin', 'node')) ? join(root, 'node_modules', '.bin', 'node') : process.execPath;
@@ -45,6 +48,9 @@ export async function spawnLocal(dataDir: string, env: Record<string, string> = 
       reject(new Error(`local stack exited with ${code}:\n${out}`));
     });
   });
+  // Every answer a test fetches from this stack is checked against the OpenAPI document.
+  const unwatch = watchContract(url);
+  void exited.then(unwatch);
   return { url, child, output: () => out, exited };
 }
 
