@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version } from '../shared/version';
+import { CONSOLE_OUT, ensureConsoleBuilt } from './console/build';
 import { startEmulators, useEndpoints, type Emulators } from './local/emulators';
 import { resolveLocalhostSubdomains } from './local/localhost-dns';
 import { startLocalStack } from './local/stack';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
 
   const external = Object.keys(process.env).some((k) => k.startsWith('AWS_ENDPOINT_URL'));
   let emulators: Emulators | undefined;
+  let consoleError: string | undefined;
   const stack = await startLocalStack({
     host: process.env.HOST ?? '127.0.0.1',
     port: Number(process.env.PORT ?? 3000),
@@ -49,15 +51,28 @@ async function main(): Promise<void> {
     log,
     configDir: join(dataDir, 'config', 'webhooks'),
     // Runs once the port is bound, so a second instance fails before it opens DATA_DIR.
+    consoleDir: CONSOLE_OUT,
     async startServices() {
-      if (external) return;
-      emulators = await startEmulators(join(dataDir, 'aws'), { dynamodb: Number(process.env.DYNAMODB_PORT ?? 0), fauxqs: Number(process.env.FAUXQS_PORT ?? 0) });
-      useEndpoints(emulators.endpoints);
+      // The console is (re)built here, after the port is bound, only when missing or stale; a broken
+      // console build does not stop the API.
+      const consoleBuild = ensureConsoleBuilt({ log }).then(
+        () => undefined,
+        (err) => {
+          consoleError = (err as Error).message;
+          log(`console: build failed, not served: ${consoleError}`);
+        },
+      );
+      if (!external) {
+        emulators = await startEmulators(join(dataDir, 'aws'), { dynamodb: Number(process.env.DYNAMODB_PORT ?? 0), fauxqs: Number(process.env.FAUXQS_PORT ?? 0) });
+        useEndpoints(emulators.endpoints);
+      }
+      await consoleBuild;
     },
   });
 
   const lines = [
     `Hookline ${version} is running at ${stack.url}`,
+    `  console    ${consoleError ? `not built (${consoleError})` : `${stack.url}/`}`,
     `  receivers  ${stack.url}/webhooks/{provider}/{webhook_id}`,
     `  API        ${stack.url}/api (OpenAPI: ${stack.url}/api/openapi.json)`,
     `  health     ${stack.url}/health`,

