@@ -164,3 +164,9 @@ export interface SecretVault {
   keep(id: string, secrets: { secret: string; previous_secrets: { secret: string; expires_at: string }[]; reply_token?: string }): Promise<void>;
   take(id: string): Promise<{ secret: string; previous_secrets: { secret: string; expires_at: string }[]; reply_token?: string } | null>;
 }
+
+/** Slack channel ids to names (`C024BE91L` -> `engineering`), for `channel: "#name"` conditions on Events API callbacks, which carry only ids. */
+export interface ChannelDirectory {
+  /** The channel's name without `#`; throws with Slack's reason (`channel_not_found`, `missing_scope`, …) when it cannot be looked up. */
+  channelName(channelId: string, auth: { token: string; api_base_url?: string }): Promise<string>;
+}

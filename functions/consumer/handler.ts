@@ -7,6 +7,7 @@ import { makeEffects } from '../../shared/actions/effects';
 import { outboundDeps } from '../../shared/adapters/aws/wiring';
 import { internalEvents } from '../../shared/usecases/subscriptions';
 import { guardedFetchFn } from '../../shared/delivery/fetch-adapter';
+import { slackChannelDirectory } from '../../shared/adapters/http/slack-channel-directory';
 import { DynamoTaskStore } from '../../shared/adapters/aws/dynamo-task-store';
 import { SnsTaskTopic } from '../../shared/adapters/aws/sns-task-topic';
 import { DynamoWebhookStore } from '../../shared/adapters/aws/dynamo-config-store';
@@ -43,6 +44,7 @@ function init(): ProcessDeps & { queueUrl: string } {
       internal,
       effects: makeEffects({ questions, clock: systemClock, fetch: guardedFetchFn(allowPrivate), allowPrivateTargets: allowPrivate }),
     },
+    channels: slackChannelDirectory({ fetch: guardedFetchFn(allowPrivate, 3_000), clock: systemClock }),
     queueUrl: resources.queues.events,
     log: (level, message, extra) => console.log(JSON.stringify({ level, message, ...extra })),
   };

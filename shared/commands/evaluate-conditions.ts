@@ -155,7 +155,8 @@ function compileKey(key: string, raw: unknown): Clause {
       const wanted = normalizeChannel(raw);
       return {
         test: (f) => f.channels.includes(wanted),
-        why: (f) => `channel: the event is not in ${q(raw)} (${f.channels.length ? `channel ${list(f.channels)}` : 'no channel'})`,
+        why: (f) =>
+          `channel: the event is not in ${q(raw)} (${f.channels.length ? `channel ${list(f.channels)}` : 'no channel'}${f.channelLookupError ? `; its name could not be looked up: ${f.channelLookupError}` : ''})`,
       };
     }
     case 'users': {

@@ -9,6 +9,8 @@ export interface EventContext {
   webhook_id: string;
   /** Who caused the event, when the caller already knows it; otherwise derived with `senderOf`. */
   sender?: string;
+  /** Names looked up for the payload's channel ids (Slack `conversations.info`), or why that failed; see usecases/channel-names.ts. */
+  channel_lookup?: { names: string[]; error?: string };
 }
 
 /** The names a template or a condition field reads from the context rather than the payload. */

@@ -157,9 +157,18 @@ export class PayloadFacts {
     return (this._users ??= collectAll(this.ctx.payload, USERS, normalizeUser));
   }
 
-  /** Every channel id or name, lower-cased, without a leading `#`. */
+  /** Every channel id or name, lower-cased, without a leading `#` (with names looked up for ids, see `channel_lookup`). */
   get channels(): string[] {
-    return (this._channels ??= collectAll(this.ctx.payload, CHANNEL, normalizeChannel));
+    if (!this._channels) {
+      this._channels = collectAll(this.ctx.payload, CHANNEL, normalizeChannel);
+      for (const n of this.ctx.channel_lookup?.names ?? []) this._channels.push(normalizeChannel(n));
+    }
+    return this._channels;
+  }
+
+  /** Why the channel's name could not be looked up, if it could not. */
+  get channelLookupError(): string | undefined {
+    return this.ctx.channel_lookup?.error;
   }
 
   /** The severity as written in the payload (first present of `SHORTHAND_PATHS.severity`), or null. */

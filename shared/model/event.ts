@@ -47,6 +47,8 @@ export interface EventRecord {
   in_reply_to?: string;
   /** A handshake (GitHub ping): logged, never matched against commands (the command preview reads it). */
   handshake?: boolean;
+  /** An ignored event: why each command whose trigger fits did not run (its first failing condition). */
+  match_reasons?: string[];
   /** Epoch seconds; DynamoDB's TTL deletes the item after the retention period. */
   expires_at: number;
 }
@@ -68,6 +70,7 @@ const EventFields = {
   timings: z.object({ received_at: IsoTime, processed_at: IsoTime.nullable(), latency_ms: z.number().nullable().meta({ description: 'From receipt to the end of processing' }) }),
   error: z.string().optional(),
   in_reply_to: z.string().optional(),
+  match_reasons: z.array(z.string()).optional().meta({ description: 'An ignored event: why each command whose trigger fits did not run', example: ['cmd_1a2b: labels: none of "bug" is on the event (it has "question")'] }),
 };
 
 export const EventSummary = z.object(EventFields).meta({ id: 'EventSummary' });

@@ -28,6 +28,7 @@ export function eventSummary(e: EventRecord) {
     timings: { received_at: e.received_at, processed_at: e.processed_at, latency_ms: e.processed_at ? Date.parse(e.processed_at) - Date.parse(e.received_at) : null },
     ...(e.error ? { error: e.error } : {}),
     ...(e.in_reply_to ? { in_reply_to: e.in_reply_to } : {}),
+    ...(e.match_reasons?.length ? { match_reasons: e.match_reasons } : {}),
   };
 }
 

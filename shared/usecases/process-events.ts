@@ -12,7 +12,9 @@ import { commandText } from '../commands/default-prompt';
 import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
-import type { EventStore, InternalEvents, PayloadStore, QuestionStore } from '../ports';
+import type { ChannelDirectory, EventStore, InternalEvents, PayloadStore, QuestionStore } from '../ports';
+import { evaluateConditions } from '../commands/evaluate-conditions';
+import { resolveChannelNames } from './channel-names';
 
 export interface ProcessDeps {
   loadWebhook(id: string): Promise<WebhookRecord | null>;
@@ -26,6 +28,8 @@ export interface ProcessDeps {
   questions: QuestionStore;
   /** Hookline's own outbound events (event.received, question.answered). */
   internal?: InternalEvents;
+  /** Slack channel ids to names, for `channel: "#name"` conditions (see channel-names.ts). */
+  channels?: ChannelDirectory;
   log?: (level: 'INFO' | 'WARN' | 'ERROR', message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -197,8 +201,12 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
 
   const answered = mayAnswer ? await answerQuestion(deps, p, ctx) : undefined;
   if (answered) record.in_reply_to = answered;
+  if (candidates) await resolveChannelNames(deps.channels, webhook, ctx);
   const matched = candidates ? matchCommands(webhook.commands, ctx) : [];
-  if (!matched.length) return ignore();
+  if (!matched.length) {
+    const reasons = candidates ? matchReasons(webhook, ctx) : [];
+    return ignore(reasons.length ? { match_reasons: reasons } : {});
+  }
 
   // Record the event before any side effect; a redelivery that finds it finished stops here.
   const fresh = await deps.events.putIfAbsent({ ...record, status: 'received', matched_commands: matched.map((c) => c.command_id) });
@@ -226,6 +234,21 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
     ...(failed ? { error: `${failed.action} (${failed.command_id}) failed: ${failed.error}` } : {}),
   });
   await announce(deps, record, status);
+}
+
+/** At most this many reasons of at most this length keep an ignored event's item small (one write unit is 1 KB). */
+const MAX_REASONS = 3;
+const MAX_REASON_CHARS = 240;
+
+/** Why each command whose trigger fits did not run: its first failing condition (`cmd_…: channel: …`). */
+function matchReasons(webhook: WebhookRecord, ctx: EventContext): string[] {
+  const out: string[] = [];
+  for (const c of webhook.commands) {
+    if (out.length >= MAX_REASONS || !triggerMatches(c.trigger, ctx.event_type)) continue;
+    const r = evaluateConditions(c.conditions, ctx);
+    if (!r.matched && r.reason) out.push(`${c.command_id}: ${r.reason}`.slice(0, MAX_REASON_CHARS));
+  }
+  return out;
 }
 
 async function recordFailure(deps: ProcessDeps, p: Parsed, ref: PayloadRef, err: unknown): Promise<void> {

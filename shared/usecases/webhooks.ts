@@ -5,6 +5,7 @@ import { maskSecret } from '../model/common';
 import { WebhookCreate, type Command, type CommandInput, type WebhookRecord, type WebhookView } from '../model/webhook';
 import { providerAdapter } from '../providers';
 import { recordAudit } from './audit';
+import { channelNameProblems } from './channel-names';
 import { endpointOf, idFromServerFields, reconcileServerFields, urlOf } from './server-fields';
 import type { Actor, ManagementDeps } from './deps';
 
@@ -50,6 +51,18 @@ function checkProvider(provider: string): void {
     throw new ValidationError('This provider is not supported yet.', [{ path: 'provider', message: `provider "${provider}" has no verifier yet` }]);
 }
 
+/** Checks that need the whole config as it will be stored (the reply token may be the one kept from before). */
+function checkConfig(w: WebhookRecord, onlyCommand?: string): WebhookRecord {
+  let problems = channelNameProblems(w);
+  if (onlyCommand !== undefined) {
+    // A command route's body is the command itself: its paths start at the command.
+    const prefix = `commands.${w.commands.findIndex((c) => c.command_id === onlyCommand)}.`;
+    problems = problems.filter((p) => p.path.startsWith(prefix)).map((p) => ({ ...p, path: p.path.slice(prefix.length) }));
+  }
+  if (problems.length) throw new ValidationError('A Slack channel condition names a channel, but Slack sends channel ids.', problems);
+  return w;
+}
+
 function checkIfMatch(w: WebhookRecord, ifMatch: number | undefined): void {
   if (ifMatch !== undefined && ifMatch !== w.version) throw new VersionMismatchError(ifMatch, w.version);
 }
@@ -85,6 +98,7 @@ export async function createWebhook(deps: Deps, actor: Actor, body: WebhookCreat
     updated_by: actor.name,
     version: 1,
   };
+  checkConfig(w);
   await deps.webhooks.create(w);
   await recordAudit(deps, actor, 'webhook.create', { type: 'webhook', id: w.webhook_id }, null, toView(w, deps.receiverUrl));
   await backup(deps, w);
@@ -118,7 +132,7 @@ export function replaceWebhook(deps: Deps, actor: Actor, id: string, body: Webho
     if (body.provider !== w.provider)
       throw new ValidationError('The provider of a webhook cannot change; create a new webhook.', [{ path: 'provider', message: `is "${w.provider}"` }]);
     const input = reconcileServerFields(body, { webhook_id: id, provider: w.provider, receiverUrl: deps.receiverUrl, existing: w });
-    return {
+    return checkConfig({
       webhook_id: id,
       name: input.name,
       provider: w.provider,
@@ -135,7 +149,7 @@ export function replaceWebhook(deps: Deps, actor: Actor, id: string, body: Webho
       updated_at: w.updated_at,
       updated_by: w.updated_by,
       version: w.version,
-    };
+    });
   });
 }
 
@@ -173,7 +187,7 @@ export async function addCommand(deps: Deps, actor: Actor, id: string, input: Co
   await update(deps, actor, id, ifMatch, 'command.create', (w) => {
     if (w.commands.some((c) => c.command_id === cmd.command_id)) throw new ConflictError(`Command "${cmd.command_id}" already exists.`, 'already_exists');
     if (w.commands.length >= 200) throw new ValidationError('A webhook has at most 200 commands.', [{ path: 'commands', message: 'too many commands' }]);
-    return { ...w, commands: [...w.commands, cmd] };
+    return checkConfig({ ...w, commands: [...w.commands, cmd] }, cmd.command_id);
   });
   return cmd;
 }
@@ -185,7 +199,7 @@ export async function updateCommand(deps: Deps, actor: Actor, id: string, cmdId:
   const cmd: Command = { ...input, command_id: cmdId, priority: input.priority ?? 0 };
   await update(deps, actor, id, ifMatch, 'command.update', (w) => {
     if (!w.commands.some((c) => c.command_id === cmdId)) throw new NotFoundError('Command', cmdId);
-    return { ...w, commands: w.commands.map((c) => (c.command_id === cmdId ? cmd : c)) };
+    return checkConfig({ ...w, commands: w.commands.map((c) => (c.command_id === cmdId ? cmd : c)) }, cmdId);
   });
   return cmd;
 }

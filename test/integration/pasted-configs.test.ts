@@ -73,3 +73,24 @@ describe('server fields sent back', () => {
     expect(after).toMatchObject({ name: 'Round trip (from a file)', secret: got.secret, reply: { token: got.reply.token } });
   });
 });
+
+describe('Slack channel names on save', () => {
+  const slackHook = { webhook_id: 'sl-names', name: 'Slack names', provider: 'slack', commands: [{ trigger: 'message.channels', action: 'respond', template: 'Processing your request: {{text}}', conditions: { channel: '#engineering' } }] };
+
+  it('answers 400 for a channel name without reply.token, and accepts it with one (also kept across a PUT without the token)', async () => {
+    const refused = await call('POST', '/api/webhooks', slackHook);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([{ path: 'commands.0.conditions.channel', message: expect.stringContaining("Slack's Events API sends channel ids") }]);
+    expect((await call('POST', '/api/webhooks', { ...slackHook, reply: { token: 'xoxb-names' } })).status).toBe(201);
+    const got = (await call('GET', '/api/webhooks/sl-names')).body;
+    expect((await call('PUT', '/api/webhooks/sl-names', { ...got, reply: {} })).status).toBe(200);
+  });
+
+  it('names the field of an added command relative to the command', async () => {
+    expect((await call('POST', '/api/webhooks', { webhook_id: 'sl-names-2', name: 'x', provider: 'slack' })).status).toBe(201);
+    const r = await call('POST', '/api/webhooks/sl-names-2/commands', { trigger: 'app_mention', action: 'respond', conditions: { channel: 'engineering' } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details[0].path).toBe('conditions.channel');
+    expect((await call('POST', '/api/webhooks/sl-names-2/commands', { trigger: 'slash_command', action: 'respond', conditions: { channel: '#engineering' } })).status).toBe(201);
+  });
+});

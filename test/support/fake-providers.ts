@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  * APIs on one loopback server, routed by path as the real ones are. Every request is recorded;
  * answers copy the real APIs' statuses and bodies, including how each one fails.
  */
-export type FakeProvider = 'github' | 'gitlab' | 'jira' | 'slack' | 'slack_response' | 'sentry' | 'linear' | 'custom';
+export type FakeProvider = 'github' | 'gitlab' | 'jira' | 'slack' | 'slack_conversations' | 'slack_response' | 'sentry' | 'linear' | 'custom';
 
 /** A status the next request(s) get in the provider's own style, `hang` (never answer) or `reset` (drop the connection). */
 export type Failure = 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503 | 'hang' | 'reset';
@@ -214,6 +214,29 @@ const slack: Route = {
   },
 };
 
+/** The channels the fake workspace has (ids as the fixtures carry them). */
+export const FAKE_SLACK_CHANNELS: Record<string, string> = { C024BE91L: 'engineering', C2147483705: 'test', C0RANDOM01: 'random' };
+
+// conversations.info (form-encoded POST with the token in the header): ok:false errors as Slack names them.
+const slackConversations: Route = {
+  provider: 'slack_conversations',
+  path: /^\/api\/conversations\.info$/,
+  handle({ req, body }) {
+    if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) return json(200, { ok: false, error: 'not_authed' });
+    const id = typeof body?.channel === 'string' ? body.channel : '';
+    const name = FAKE_SLACK_CHANNELS[id];
+    if (!name) return json(200, { ok: false, error: 'channel_not_found' });
+    return json(200, { ok: true, channel: { id, name, is_channel: true, is_private: false, created: 1449252889, is_archived: false } });
+  },
+  fail(f, retryAfter) {
+    if (f === 429) return json(429, { ok: false, error: 'ratelimited' }, retry(retryAfter));
+    if (f === 403) return json(200, { ok: false, error: 'missing_scope', needed: 'channels:read', provided: 'chat:write' });
+    if (f === 401) return json(200, { ok: false, error: 'invalid_auth' });
+    if (f === 404) return json(200, { ok: false, error: 'channel_not_found' });
+    return { status: f, headers: { 'content-type': 'text/html' }, body: '<html><body>Slack is having trouble</body></html>' };
+  },
+};
+
 // response_url: `https://hooks.slack.com/commands/...` or `.../actions/...`; answers a plain `ok`.
 const slackResponse: Route = {
   provider: 'slack_response',
@@ -318,7 +341,7 @@ const custom: Route = {
   },
 };
 
-const ROUTES: Route[] = [github, gitlab, jira, slack, slackResponse, sentry, linear, custom];
+const ROUTES: Route[] = [github, gitlab, jira, slack, slackConversations, slackResponse, sentry, linear, custom];
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> | undefined {
   if (contentType?.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
