@@ -201,7 +201,8 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
 
   const answered = mayAnswer ? await answerQuestion(deps, p, ctx) : undefined;
   if (answered) record.in_reply_to = answered;
-  if (candidates) await resolveChannelNames(deps.channels, webhook, ctx);
+  // Only Slack webhooks with a channel-name condition wait for a lookup; every other event goes straight on.
+  if (candidates && webhook.provider === 'slack') await resolveChannelNames(deps.channels, webhook, ctx);
   const matched = candidates ? matchCommands(webhook.commands, ctx) : [];
   if (!matched.length) {
     const reasons = candidates ? matchReasons(webhook, ctx) : [];
