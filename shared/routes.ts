@@ -77,11 +77,12 @@ const ImportResult = z
   .meta({ id: 'ImportResult' });
 const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }).meta({ id: 'OpenApiDocument' });
 
-function r(route: Omit<Route, 'errors'> & { errors?: number[] }): Route {
+/** One entry; `const` keeps each entry's literal operation, path and schema types for {@link RouteTable}. */
+function r<const R extends Omit<Route, 'errors'> & { errors?: number[] }>(route: R): R & Route {
   return { errors: [], ...route };
 }
 
-export const routes: Route[] = [
+const table = [
   r({ method: 'GET', path: '/api/openapi.json', fn: 'api', operation: 'getOpenApi', scope: null, tag: 'meta', summary: 'OpenAPI 3 document of every route', success: { status: 200, schema: OpenApiDocument } }),
 
   // API keys
@@ -156,6 +157,15 @@ export const routes: Route[] = [
   // Receiver (the provider's signature is the auth)
   r({ method: 'POST', path: '/webhooks/{provider}/{webhook_id}', fn: 'receiver', operation: 'receiveWebhook', scope: null, tag: 'receiver', summary: "Receive a provider's webhook delivery", params: ReceiverParams, success: { status: 202, schema: Received, description: 'Verified and durably queued', also: [{ status: 200, description: 'Handshakes (Slack url_verification, GitHub ping) and Slack commands/interactivity: what the provider expects, possibly empty or text', schema: z.unknown() }] }, errors: [401, 403, 404, 413, 415, 429, 503] }),
 ];
+
+export const routes: Route[] = table;
+
+/**
+ * The route table with every entry's own types (operation name, path, zod schemas), so a typed
+ * client (the console, console/src/api.ts) derives its request and response types from the same
+ * schemas the API validates with: a renamed field breaks the client's type check.
+ */
+export type RouteTable = typeof table;
 
 /** `GET /api/webhooks/{id}` */
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
