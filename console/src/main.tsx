@@ -1,8 +1,10 @@
 /**
- * Placeholder entry until the console app lands (console-app owns console/): proves the build
- * contract (Preact JSX, an imported stylesheet, /config.json at start).
+ * The Hookline console: reads /config.json (`{"api_url"}`; "" is this origin), restores the
+ * session from sessionStorage, and renders the app.
  */
 import { render } from 'preact';
+import { configure } from './api';
+import { App } from './app';
 import './styles.css';
 
 async function start(): Promise<void> {
@@ -11,15 +13,10 @@ async function start(): Promise<void> {
     const res = await fetch('/config.json', { cache: 'no-store' });
     if (res.ok) apiUrl = ((await res.json()) as { api_url?: string }).api_url ?? '';
   } catch {
-    // No config.json: the API is on this origin.
+    // No config.json (a plain static server): the API is on this origin.
   }
-  render(
-    <main>
-      <h1>Hookline</h1>
-      <p data-api-url={apiUrl}>The console is being built.</p>
-    </main>,
-    document.getElementById('app') ?? document.body,
-  );
+  configure({ apiUrl });
+  render(<App />, document.getElementById('app') ?? document.body);
 }
 
 void start();

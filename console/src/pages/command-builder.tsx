@@ -1,0 +1,337 @@
+/**
+ * The command builder: trigger (with the provider's event names), action, agent, priority,
+ * conditions (labels, body_contains, channel, field ops, regex) and template, with a live preview
+ * from `POST /api/webhooks/{id}/commands/preview`: the consumer's own matching and rendering, so
+ * what it shows is what will happen.
+ */
+import { useEffect, useId, useState } from 'preact/hooks';
+import { ApiError, rawRequest, fillPath, type Body } from '../api';
+import { triggerSuggestions } from '../../../shared/model/provider-events';
+import type { ProviderId } from '../../../shared/model/webhook-providers';
+import { CheckField, Field, FieldErrors, SelectField, TextAreaField, TextField } from '../ui/field';
+import { ErrorBox } from '../ui/page';
+import { useContext } from 'preact/hooks';
+
+export type CommandInput = NonNullable<Body<'createWebhook'>['commands']>[number];
+type Conditions = NonNullable<CommandInput['conditions']>;
+type FieldCond = NonNullable<Conditions['all']>[number];
+const ACTIONS = ['create_task', 'comment', 'ask', 'respond', 'forward'] as const satisfies readonly CommandInput['action'][];
+const OPS = ['eq', 'ne', 'in', 'contains', 'regex', 'exists', 'gt', 'lt'] as const satisfies readonly FieldCond['op'][];
+
+/** One field condition as typed in the form (value as text). */
+interface FieldDraft {
+  field: string;
+  op: FieldCond['op'];
+  value: string;
+}
+
+/** A command as the form holds it: strings for inputs, parsed on save. */
+export interface CommandDraft {
+  key: string;
+  command_id?: string;
+  trigger: string;
+  action: CommandInput['action'];
+  agent: string;
+  priority: string;
+  template: string;
+  forward_url: string;
+  stop: boolean;
+  labels: string;
+  body_contains: string;
+  channel: string;
+  mode: 'all' | 'any';
+  fields: FieldDraft[];
+  /** Condition keys the builder has no input for (label, users, platforms, min_severity): kept as they are. */
+  rest: Partial<Conditions>;
+}
+
+let seq = 0;
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+export function newCommand(provider: ProviderId): CommandDraft {
+  return {
+    key: `c${++seq}`,
+    trigger: triggerSuggestions(provider)[0] ?? '*',
+    action: 'create_task',
+    agent: '',
+    priority: '0',
+    template: '',
+    forward_url: '',
+    stop: false,
+    labels: '',
+    body_contains: '',
+    channel: '',
+    mode: 'all',
+    fields: [],
+    rest: {},
+  };
+}
+
+function valueText(v: unknown): string {
+  if (v === undefined) return '';
+  if (Array.isArray(v)) return v.map(String).join(', ');
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function draftOf(c: CommandInput): CommandDraft {
+  const { labels, body_contains, channel, all, any, ...rest } = c.conditions ?? {};
+  const fields = (all ?? any ?? []).map((f) => ({ field: f.field, op: f.op, value: valueText(f.value) }));
+  return {
+    key: `c${++seq}`,
+    command_id: c.command_id,
+    trigger: c.trigger,
+    action: c.action,
+    agent: c.agent ?? '',
+    priority: String(c.priority ?? 0),
+    template: c.template ?? '',
+    forward_url: c.forward_url ?? '',
+    stop: Boolean(c.stop),
+    labels: (labels ?? []).join(', '),
+    body_contains: body_contains ?? '',
+    channel: channel ?? '',
+    mode: any ? 'any' : 'all',
+    fields,
+    rest,
+  };
+}
+
+function parseValue(op: FieldCond['op'], s: string): unknown {
+  if (op === 'in') return list(s);
+  if (op === 'exists') return s.trim() === '' ? undefined : s.trim() !== 'false';
+  if (op === 'regex' || op === 'contains') return s;
+  if (op === 'gt' || op === 'lt') return s.trim() !== '' && !Number.isNaN(Number(s)) ? Number(s) : s;
+  // eq / ne: JSON when it parses (3, true, null), else the text itself.
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The command the API takes, from the form's strings (the API validates; errors come back by path). */
+export function commandOf(d: CommandDraft): CommandInput {
+  const conditions: Conditions = { ...d.rest };
+  if (d.labels.trim()) conditions.labels = list(d.labels);
+  if (d.body_contains) conditions.body_contains = d.body_contains;
+  if (d.channel.trim()) conditions.channel = d.channel.trim();
+  const fields = d.fields.filter((f) => f.field.trim()).map((f): FieldCond => {
+    const value = parseValue(f.op, f.value);
+    return { field: f.field.trim(), op: f.op, ...(value === undefined ? {} : { value }) };
+  });
+  if (fields.length) conditions[d.mode] = fields;
+  return {
+    ...(d.command_id ? { command_id: d.command_id } : {}),
+    trigger: d.trigger.trim(),
+    action: d.action,
+    ...(d.agent.trim() ? { agent: d.agent.trim() } : {}),
+    ...(d.template ? { template: d.template } : {}),
+    ...(Object.keys(conditions).length ? { conditions } : {}),
+    priority: Number(d.priority) || 0,
+    ...(d.stop ? { stop: true } : {}),
+    ...(d.action === 'forward' && d.forward_url.trim() ? { forward_url: d.forward_url.trim() } : {}),
+  };
+}
+
+interface PreviewAnswer {
+  matched: boolean;
+  reasons: string[];
+  rendered: string | null;
+  missing?: string[];
+  event?: { source: string; event_type: string; event_id?: string };
+}
+
+/** The live preview: re-runs (debounced) whenever the command or the chosen event changes. */
+function Preview({ webhookId, command, events }: { webhookId?: string; command: CommandInput; events: { event_id: string; event_type: string }[] }) {
+  const [source, setSource] = useState('sample');
+  const [payload, setPayload] = useState('');
+  const [answer, setAnswer] = useState<PreviewAnswer | null>(null);
+  const [error, setError] = useState<Error | undefined>();
+  const [busy, setBusy] = useState(false);
+  const body = JSON.stringify(command);
+  useEffect(() => {
+    if (!webhookId) return;
+    let cancelled = false;
+    const t = setTimeout(async () => {
+      let req: Record<string, unknown> = { command };
+      if (source === 'payload') {
+        try {
+          req = { command, payload: JSON.parse(payload || '{}'), event_type: command.trigger.includes('*') ? 'custom' : command.trigger };
+        } catch (e) {
+          setError(new Error(`The sample payload is not valid JSON: ${(e as Error).message}`));
+          return;
+        }
+      } else if (source !== 'sample') req = { command, event_id: source };
+      setBusy(true);
+      try {
+        const r = await rawRequest('POST', `${fillPath('/api/webhooks/{id}/commands/preview', { id: webhookId })}`, { body: req });
+        if (!cancelled) {
+          setAnswer(r.data as PreviewAnswer);
+          setError(undefined);
+        }
+      } catch (e) {
+        if (!cancelled) {
+          setAnswer(null);
+          setError(e as Error);
+        }
+      } finally {
+        if (!cancelled) setBusy(false);
+      }
+    }, 400);
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [webhookId, body, source, payload]);
+  if (!webhookId)
+    return (
+      <div class="preview">
+        <p class="muted">The live preview runs against this webhook's provider once it exists: create the webhook, then edit it to see each command's preview.</p>
+      </div>
+    );
+  return (
+    <div class={`preview ${answer ? (answer.matched ? 'matched' : 'unmatched') : ''}`} aria-live="polite" aria-busy={busy}>
+      <div class="row">
+        <SelectField
+          label="Preview against"
+          value={source}
+          onValue={setSource}
+          options={[['sample', "The provider's sample event"], ...events.map((e): [string, string] => [e.event_id, `${e.event_type} · ${e.event_id}`]), ['payload', 'A payload I paste']]}
+        />
+      </div>
+      {source === 'payload' && <TextAreaField label="Sample payload (JSON)" value={payload} onValue={setPayload} rows={5} mono hint="Its event type is the trigger." />}
+      <h4>
+        Preview{busy && <span class="muted"> (updating…)</span>}
+      </h4>
+      {error && !(error instanceof ApiError && error.details.length && error.status === 400) && <ErrorBox error={error} title="Preview failed" />}
+      {error instanceof ApiError && error.status === 400 && error.details.length > 0 && <ErrorBox error={error} title="The command is not valid yet" />}
+      {answer && (
+        <>
+          <p>
+            {answer.matched ? (
+              <strong class="ok-text">✓ Matches{answer.event ? ` the ${answer.event.event_type} event` : ''}.</strong>
+            ) : (
+              <strong class="bad-text">✕ Does not match{answer.event ? ` the ${answer.event.event_type} event` : ''}:</strong>
+            )}
+          </p>
+          {!answer.matched && (
+            <ul>
+              {answer.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          )}
+          {answer.rendered !== null && (
+            <>
+              <p class="muted">Rendered template:</p>
+              <pre>{answer.rendered}</pre>
+            </>
+          )}
+          {answer.missing && answer.missing.length > 0 && <p class="muted">Empty in this event: {answer.missing.join(', ')}</p>}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** One command's editor. `path` is its field path in the API body (`commands.0`). */
+export function CommandEditor(p: {
+  draft: CommandDraft;
+  index: number;
+  provider: ProviderId;
+  webhookId?: string;
+  events: { event_id: string; event_type: string }[];
+  onChange: (d: CommandDraft) => void;
+  onRemove: () => void;
+}) {
+  const d = p.draft;
+  const path = `commands.${p.index}`;
+  const set = (patch: Partial<CommandDraft>) => p.onChange({ ...d, ...patch });
+  const listId = useId();
+  const errors = useContext(FieldErrors);
+  const suggestions = triggerSuggestions(p.provider);
+  const fieldsPath = `${path}.conditions.${d.mode}`;
+  return (
+    <fieldset class="builder">
+      <legend>Command {p.index + 1}</legend>
+      <div class="builder-head">
+        <code>
+          {d.trigger || '…'} -&gt; {d.action}
+          {d.agent ? ` (${d.agent})` : ''}
+        </code>
+        <button type="button" class="small danger" onClick={p.onRemove} aria-label={`Remove command ${p.index + 1}`}>
+          Remove
+        </button>
+      </div>
+      <div class="row">
+        <Field label="Trigger" path={`${path}.trigger`} hint="An event type, a wildcard such as issues.*, or *.">
+          {(c) => (
+            <>
+              <input {...c} list={listId} value={d.trigger} onInput={(e) => set({ trigger: (e.target as HTMLInputElement).value })} autoComplete="off" />
+              <datalist id={listId}>
+                {suggestions.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <SelectField label="Action" path={`${path}.action`} value={d.action} onValue={(v) => set({ action: v as CommandDraft['action'] })} options={[...ACTIONS]} />
+        <TextField label="Agent" path={`${path}.agent`} value={d.agent} onValue={(v) => set({ agent: v })} hint={d.action === 'create_task' ? 'Required for create_task.' : 'Optional.'} />
+        <TextField label="Priority" path={`${path}.priority`} type="number" value={d.priority} onValue={(v) => set({ priority: v })} hint="Higher runs first." />
+      </div>
+      {d.action === 'forward' && <TextField label="Forward URL" path={`${path}.forward_url`} type="url" value={d.forward_url} onValue={(v) => set({ forward_url: v })} />}
+      <fieldset>
+        <legend>Conditions (all must hold)</legend>
+        <div class="row">
+          <TextField label="Labels (any of)" path={`${path}.conditions.labels`} value={d.labels} onValue={(v) => set({ labels: v })} hint="Comma-separated, e.g. bug, urgent" />
+          <TextField label="Body contains" path={`${path}.conditions.body_contains`} value={d.body_contains} onValue={(v) => set({ body_contains: v })} />
+          <TextField label="Channel" path={`${path}.conditions.channel`} value={d.channel} onValue={(v) => set({ channel: v })} hint="Slack channel id or name" />
+        </div>
+        <SelectField
+          label="Field conditions"
+          value={d.mode}
+          onValue={(v) => set({ mode: v as 'all' | 'any' })}
+          options={[
+            ['all', 'All of these (and)'],
+            ['any', 'Any of these (or)'],
+          ]}
+        />
+        {errors[fieldsPath] && <p class="field-error">⚠ {errors[fieldsPath]}</p>}
+        {d.fields.map((f, i) => {
+          const fp = `${fieldsPath}.${i}`;
+          const upd = (patch: Partial<FieldDraft>) => set({ fields: d.fields.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+          return (
+            <div class="cond-row" key={i}>
+              <TextField label={`Field ${i + 1}`} path={`${fp}.field`} value={f.field} onValue={(v) => upd({ field: v })} placeholder="issue.title" />
+              <SelectField label={`Operator ${i + 1}`} path={`${fp}.op`} value={f.op} onValue={(v) => upd({ op: v as FieldDraft['op'] })} options={[...OPS]} />
+              <TextField
+                label={`Value ${i + 1}`}
+                path={`${fp}.value`}
+                value={f.value}
+                onValue={(v) => upd({ value: v })}
+                placeholder={f.op === 'regex' ? '^\\[bug\\]' : f.op === 'in' ? 'a, b, c' : f.op === 'exists' ? 'true or false' : ''}
+              />
+              <button type="button" class="small" onClick={() => set({ fields: d.fields.filter((_, j) => j !== i) })} aria-label={`Remove field condition ${i + 1}`}>
+                Remove
+              </button>
+            </div>
+          );
+        })}
+        <button type="button" class="small" onClick={() => set({ fields: [...d.fields, { field: '', op: 'eq', value: '' }] })}>
+          Add field condition
+        </button>
+      </fieldset>
+      <TextAreaField
+        label="Template"
+        path={`${path}.template`}
+        value={d.template}
+        onValue={(v) => set({ template: v })}
+        rows={3}
+        mono
+        hint="Mustache against the payload, e.g. Analyze issue: {{issue.title}}"
+      />
+      <CheckField label="Stop: run no lower-priority command after this one" path={`${path}.stop`} checked={d.stop} onValue={(v) => set({ stop: v })} />
+      <Preview webhookId={p.webhookId} command={commandOf(d)} events={p.events} />
+    </fieldset>
+  );
+}
