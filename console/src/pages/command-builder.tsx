@@ -5,7 +5,7 @@
  * what it shows is what will happen.
  */
 import { useEffect, useId, useState } from 'preact/hooks';
-import { ApiError, rawRequest, fillPath, type Body } from '../api';
+import { ApiError, get, type Body, type Res } from '../api';
 import { triggerSuggestions } from '../../../shared/model/provider-events';
 import type { ProviderId } from '../../../shared/model/webhook-providers';
 import { CheckField, Field, FieldErrors, SelectField, TextAreaField, TextField } from '../ui/field';
@@ -132,18 +132,14 @@ export function commandOf(d: CommandDraft): CommandInput {
   };
 }
 
-interface PreviewAnswer {
-  matched: boolean;
-  reasons: string[];
-  rendered: string | null;
-  missing?: string[];
-  event?: { source: string; event_type: string; event_id?: string };
-}
+type PreviewAnswer = Res<'previewCommand'>;
+type PreviewBody = Body<'previewCommand'>;
 
 /** The live preview: re-runs (debounced) whenever the command or the chosen event changes. */
 function Preview({ webhookId, command, events }: { webhookId?: string; command: CommandInput; events: { event_id: string; event_type: string }[] }) {
   const [source, setSource] = useState('sample');
   const [payload, setPayload] = useState('');
+  const [eventType, setEventType] = useState('');
   const [answer, setAnswer] = useState<PreviewAnswer | null>(null);
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState(false);
@@ -152,10 +148,10 @@ function Preview({ webhookId, command, events }: { webhookId?: string; command: 
     if (!webhookId) return;
     let cancelled = false;
     const t = setTimeout(async () => {
-      let req: Record<string, unknown> = { command };
+      let req: PreviewBody = { command };
       if (source === 'payload') {
         try {
-          req = { command, payload: JSON.parse(payload || '{}'), event_type: command.trigger.includes('*') ? 'custom' : command.trigger };
+          req = { command, payload: JSON.parse(payload || '{}'), event_type: eventType.trim() || command.trigger };
         } catch (e) {
           setError(new Error(`The sample payload is not valid JSON: ${(e as Error).message}`));
           return;
@@ -163,9 +159,9 @@ function Preview({ webhookId, command, events }: { webhookId?: string; command: 
       } else if (source !== 'sample') req = { command, event_id: source };
       setBusy(true);
       try {
-        const r = await rawRequest('POST', `${fillPath('/api/webhooks/{id}/commands/preview', { id: webhookId })}`, { body: req });
+        const r = await get('previewCommand', { params: { id: webhookId }, body: req });
         if (!cancelled) {
-          setAnswer(r.data as PreviewAnswer);
+          setAnswer(r);
           setError(undefined);
         }
       } catch (e) {
@@ -181,7 +177,7 @@ function Preview({ webhookId, command, events }: { webhookId?: string; command: 
       cancelled = true;
       clearTimeout(t);
     };
-  }, [webhookId, body, source, payload]);
+  }, [webhookId, body, source, payload, eventType]);
   if (!webhookId)
     return (
       <div class="preview">
@@ -198,7 +194,12 @@ function Preview({ webhookId, command, events }: { webhookId?: string; command: 
           options={[['sample', "The provider's sample event"], ...events.map((e): [string, string] => [e.event_id, `${e.event_type} · ${e.event_id}`]), ['payload', 'A payload I paste']]}
         />
       </div>
-      {source === 'payload' && <TextAreaField label="Sample payload (JSON)" value={payload} onValue={setPayload} rows={5} mono hint="Its event type is the trigger." />}
+      {source === 'payload' && (
+        <>
+          <TextField label="Its event type" value={eventType} onValue={setEventType} placeholder={command.trigger} hint="Empty: the trigger." />
+          <TextAreaField label="Sample payload (JSON)" value={payload} onValue={setPayload} rows={5} mono />
+        </>
+      )}
       <h4>
         Preview{busy && <span class="muted"> (updating…)</span>}
       </h4>
@@ -226,7 +227,7 @@ function Preview({ webhookId, command, events }: { webhookId?: string; command: 
               <pre>{answer.rendered}</pre>
             </>
           )}
-          {answer.missing && answer.missing.length > 0 && <p class="muted">Empty in this event: {answer.missing.join(', ')}</p>}
+          {answer.missing.length > 0 && <p class="muted">Empty in this event: {answer.missing.join(', ')}</p>}
         </>
       )}
     </div>

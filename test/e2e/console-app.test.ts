@@ -1,0 +1,183 @@
+/**
+ * The console in a real browser (Debian's chromium through playwright-core) against `npm start`:
+ * a person signs in and does everything through the pages, an axe-core check runs on every page
+ * (zero serious or critical violations) and each page is photographed at desktop (1280 px) and
+ * phone (390 px) width into docs/screenshots/.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startSink, type Sink } from '../support/sink';
+import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
+
+const root = join(__dirname, '..', '..');
+const shots = join(root, 'docs', 'screenshots');
+let local: LocalUnderTest;
+let sink: Sink;
+let browser: Browser;
+let page: Page;
+
+const errors: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  [local, sink, browser] = await Promise.all([
+    startLocalForTest('console-app', { env: { CONFIG_CACHE_SECONDS: '0' } }),
+    startSink(),
+    chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] }),
+  ]);
+  // axe-core needs a page of an explicit context.
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => errors.push(e.message));
+});
+afterAll(async () => {
+  await browser?.close();
+  sink?.close();
+  await local?.stop();
+});
+afterEach(() => expect(errors).toEqual([]));
+
+/** axe-core on the page as it is now, then a screenshot at 1280 and at 390 px. */
+async function checkPage(name: string): Promise<void> {
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${name}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  await page.screenshot({ path: join(shots, `${name}-desktop.png`) });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(shots, `${name}-phone.png`) });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const state: { webhookId?: string; eventId?: string } = {};
+
+describe('the console', () => {
+  it('refuses a wrong key with the API message, then signs in with the admin key', async () => {
+    await page.goto(`${local.url}/webhooks`);
+    await page.getByLabel('API key').fill('hk_wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('not valid');
+    await checkPage('sign-in');
+    await page.getByLabel('API key').fill(local.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length, document.cookie])).toEqual([1, 0, '']);
+    await checkPage('webhooks-empty');
+  });
+
+  it('creates a webhook with two commands through the builder, with the live preview', async () => {
+    await page.getByRole('link', { name: 'Create webhook' }).click();
+    await page.getByLabel('Name').fill('Stripe payments');
+    await page.getByLabel('Webhook id').fill('stripe-pay');
+    await page.getByLabel('Provider').selectOption('stripe');
+    await page.getByRole('button', { name: 'Add command' }).click();
+    const first = page.getByRole('group', { name: 'Command 1' });
+    await first.getByLabel('Trigger').fill('payment_intent.succeeded');
+    await first.getByLabel('Agent').fill('billing');
+    await first.getByLabel('Template').fill('Check payment {{data.object.id}} of {{data.object.amount}}');
+    await checkPage('webhook-create');
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    await page.getByText('shown once').waitFor();
+    state.webhookId = 'stripe-pay';
+    expect(await page.locator('.secret-value').textContent()).toMatch(/^whsec_/);
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Add command' }).click();
+    const second = page.getByRole('group', { name: 'Command 2' });
+    await second.getByLabel('Trigger').fill('charge.*');
+    await second.getByLabel('Action').selectOption('create_task');
+    await second.getByLabel('Agent').fill('fraud');
+    await second.getByLabel('Priority', { exact: true }).fill('5');
+    await second.getByRole('button', { name: 'Add field condition' }).click();
+    await second.getByLabel('Field 1', { exact: true }).fill('data.object.amount');
+    await second.getByLabel('Operator 1').selectOption('gt');
+    await second.getByLabel('Value 1').fill('500');
+    // The preview runs the consumer's matcher on the provider's sample (a payment_intent.succeeded).
+    await first.getByText('✓ Matches').waitFor();
+    await expect(first.locator('.preview pre').textContent()).resolves.toMatch(/^Check payment pi_\w+ of 1000$/);
+    await second.getByText('✕ Does not match').waitFor();
+    await expect(second.locator('.preview li').first().textContent()).resolves.toContain('charge.*');
+    await checkPage('webhook-edit');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Stripe payments' }).waitFor();
+    await page.getByText('payment_intent.succeeded -> create_task (billing)').waitFor();
+    await page.getByText('charge.* -> create_task (fraud)').waitFor();
+  });
+
+  it('shows an API validation error next to the field it names', async () => {
+    await page.goto(`${local.url}/webhooks/new`);
+    await page.getByLabel('Name').fill('Bad one');
+    await page.getByLabel('Webhook id').fill('Not Valid!');
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    const idField = page.locator('.field', { has: page.getByLabel('Webhook id') });
+    await expect(idField.locator('.field-error').textContent()).resolves.toContain('must match');
+    await expect(page.getByLabel('Webhook id').getAttribute('aria-invalid')).resolves.toBe('true');
+  });
+
+  it('toggles the webhook off and on from the list', async () => {
+    await page.getByRole('link', { name: 'Webhooks' }).first().click();
+    const sw = page.getByRole('row', { name: /Stripe payments/ }).getByRole('switch', { name: 'Enabled' });
+    await expect(sw.getAttribute('aria-checked')).resolves.toBe('true');
+    await sw.click();
+    await page.waitForFunction(() => document.querySelector('[role=switch]')?.getAttribute('aria-checked') === 'false' && !document.querySelector('[role=switch][aria-busy=true]'));
+    expect(((await (await local.admin('/api/webhooks/stripe-pay')).json()) as { enabled: boolean }).enabled).toBe(false);
+    await sw.click();
+    await page.waitForFunction(() => document.querySelector('[role=switch]')?.getAttribute('aria-checked') === 'true' && !document.querySelector('[role=switch][aria-busy=true]'));
+    expect(((await (await local.admin('/api/webhooks/stripe-pay')).json()) as { enabled: boolean }).enabled).toBe(true);
+    await checkPage('webhooks');
+  });
+
+  it('sends a test event and sees it in the events page with its matched command', async () => {
+    await page.getByRole('link', { name: 'Stripe payments' }).click();
+    await page.getByRole('button', { name: 'Test' }).click();
+    await page.getByText('Sample event sent').waitFor();
+    await page.getByRole('link', { name: 'All events' }).click();
+    // The events page follows new events: the processed event appears without a reload.
+    const row = page.getByRole('row', { name: /payment_intent\.succeeded/ });
+    await row.getByText('processed').waitFor({ timeout: 15_000 });
+    const cmd = ((await (await local.admin('/api/webhooks/stripe-pay')).json()) as { commands: { command_id: string; trigger: string }[] }).commands.find((c) => c.trigger === 'payment_intent.succeeded')!;
+    await row.getByText(cmd.command_id).waitFor();
+    await checkPage('events');
+  });
+
+  it('opens the event, sees its action results and payload, and replays it', async () => {
+    await page.getByRole('link', { name: /payment_intent\.succeeded/ }).first().click();
+    await page.getByRole('heading', { name: 'payment_intent.succeeded event' }).waitFor();
+    await page.getByRole('cell', { name: 'succeeded' }).waitFor();
+    await page.getByRole('group', { name: 'event payload' }).getByText('"payment_intent.succeeded"').waitFor();
+    await checkPage('event-detail');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.getByText('Replayed as a new event').waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Events' }).waitFor();
+    // The replay is a new event of the same type: two rows now.
+    await page.getByRole('row', { name: /payment_intent\.succeeded/ }).nth(1).waitFor();
+  });
+
+  it('rotates the secret and shows the new one once', async () => {
+    await page.goto(`${local.url}/webhooks/stripe-pay`);
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Grace period (seconds)').fill('60');
+    await checkPage('webhook-rotate');
+    await dialog.getByRole('button', { name: 'Rotate now' }).click();
+    await page.getByText('New signing secret').waitFor();
+    const secret = await page.locator('.secret-value').textContent();
+    expect(secret).toMatch(/^whsec_/);
+    // Focus returned to the control that opened the dialog.
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Rotate secret');
+    await checkPage('webhook-detail');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Stripe payments' }).waitFor();
+    await expect(page.locator('.secret-value').count()).resolves.toBe(0);
+  });
+
+  it('signs out and forgets the key', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+});
