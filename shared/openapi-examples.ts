@@ -17,6 +17,17 @@ const subscription = {
   retry_policy: { max_attempts: 8, initial_delay: 10, backoff_multiplier: 2, max_delay: 3600 },
 };
 
+// The outbound design's (seeds/004) GitHub repository_dispatch target, with a body_template
+// shaped as GitHub requires it.
+const dispatch = {
+  url: 'https://api.github.com/repos/owner/repo/dispatches',
+  events: ['deployment_completed', 'error_occurred'],
+  secret: 'your_webhook_secret',
+  headers: { Authorization: 'token ghp_example', Accept: 'application/vnd.github.v3+json' },
+  filters: { min_severity: 'warning', content_filters: [{ type: 'regex', field: 'data.tool_name', pattern: '^deploy_' }], time_window: { start_hour: 9, end_hour: 17, timezone: 'UTC' } },
+  body_template: { event_type: 'megabot.{{type}}', client_payload: '{{data}}' },
+};
+
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
   createKey: { name: 'ci-bot', scopes: ['read', 'write'] },
   createWebhook: webhook,
@@ -37,6 +48,8 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   createSubscription: subscription,
   replaceSubscription: { ...subscription, events: ['*'] },
   rotateSubscriptionSecret: { grace_seconds: 3600 },
+  previewSubscription: { subscription: dispatch, event: { type: 'error_occurred', data: { tool_name: 'deploy_app', severity: 'error', message: 'Failed to connect to database' }, timestamp: '2026-11-23T10:00:00Z' } },
+  previewStoredSubscription: { event: { type: 'chat_message_received', data: { platform: 'telegram', username: 'john_doe', content: 'Hello MegaBot!' } } },
   redriveDlq: { queue: 'deliveries', max: 1000 },
   publishEvent: { id: 'proj-42-created', type: 'project.created', data: { project_id: 42, name: 'Rocket', platform: 'github' } },
 };

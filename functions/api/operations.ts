@@ -163,6 +163,12 @@ export const operations: Record<string, Op> = {
   async testSubscription(deps, req) {
     return json(202, await sub.testSubscription(deps.outbound, req.params.id));
   },
+  async previewSubscription(deps, req) {
+    return json(200, sub.previewSubscription(deps.outbound, req.body.subscription, req.body.event));
+  },
+  async previewStoredSubscription(deps, req) {
+    return json(200, await sub.previewStoredSubscription(deps.outbound, req.params.id, req.body.event));
+  },
   async listEventTypes() {
     return json(200, { items: sub.EVENT_TYPES, next_cursor: null });
   },

@@ -2,6 +2,7 @@ import type { Conditions, FieldCondition } from '../model/conditions';
 import { MISSING, splitPath, type EventContext } from './event-context';
 import { normalizeChannel, normalizeUser, PayloadFacts, severityRank } from './payload-facts';
 import { checkRegex, testCapped, type RegexCheck } from './safe-regex';
+import { hourIn, hourInWindow } from './time-window';
 import { parseTimestamp } from './timestamp';
 
 /**
@@ -28,6 +29,13 @@ import { parseTimestamp } from './timestamp';
  *   (case-sensitive) or element of an array; `regex` the string matches (see safe-regex.ts: a
  *   leading `(?i)` ignores case, unsafe patterns never match); `exists` present and not null
  *   (`value: false`: absent or null); `gt` / `lt` numbers, or ISO 8601 timestamps compared as times.
+ * - The outbound design's filter form (subscription filters; the subscription schema allows these
+ *   two keys, the command schema does not): `content_filters` is a list that must all hold, each
+ *   `{"type":"contains","field","value"}` or `{"type":"regex","field","pattern"}`, evaluated
+ *   exactly as the `contains` and `regex` ops above, with `field` a path into the published event
+ *   (see `PayloadFacts.eventField`: `data.` optional); `time_window` `{start_hour, end_hour,
+ *   timezone}` holds when the event's timestamp falls in [start, end) on that zone's clock
+ *   (wrapping midnight when start > end; see time-window.ts).
  */
 export interface ConditionResult {
   matched: boolean;
@@ -67,7 +75,7 @@ interface Clause {
 }
 
 /** Cheapest and most selective first; the order only decides which failure `reason` names. */
-const KEY_ORDER = ['platforms', 'users', 'channel', 'label', 'labels', 'min_severity', 'body_contains', 'all', 'any'];
+const KEY_ORDER = ['platforms', 'users', 'channel', 'label', 'labels', 'min_severity', 'time_window', 'body_contains', 'all', 'any', 'content_filters'];
 
 export class CompiledConditions {
   private readonly clauses: Clause[] = [];
@@ -186,8 +194,48 @@ function compileKey(key: string, raw: unknown): Clause {
           const s = f.severity;
           if (s === null) return 'min_severity: the payload has no severity level';
           if (severityRank(s) < 0) return `min_severity: unknown severity ${q(s)} in the payload`;
-          return `min_severity: severity ${q(s)} is below ${q(raw)}`;
+          return `min_severity: severity ${q(s)}${f.severityDefaulted ? ' (the default: the event names none)' : ''} is below ${q(raw)}`;
         },
+      };
+    }
+    case 'time_window': {
+      const w = raw as { start_hour?: unknown; end_hour?: unknown; timezone?: unknown } | null;
+      if (typeof w !== 'object' || w === null || typeof w.start_hour !== 'number' || typeof w.end_hour !== 'number')
+        return fail('time_window: must be {"start_hour","end_hour","timezone"}');
+      const zone = typeof w.timezone === 'string' ? w.timezone : 'UTC';
+      const span = { start_hour: w.start_hour, end_hour: w.end_hour };
+      const shown = `${w.start_hour}:00 to ${w.end_hour}:00 ${zone}`;
+      const hourOf = (f: PayloadFacts) => {
+        const ts = f.ctx.event?.timestamp;
+        return ts === undefined ? NaN : hourIn(zone, new Date(ts));
+      };
+      return {
+        test: (f) => {
+          const h = hourOf(f);
+          return !Number.isNaN(h) && hourInWindow(h, span);
+        },
+        why: (f) => {
+          if (!f.ctx.event) return 'time_window: the event has no timestamp';
+          const h = hourOf(f);
+          if (Number.isNaN(h)) return `time_window: unknown time zone ${q(zone)}`;
+          return `time_window: the event's time (${f.ctx.event.timestamp}, hour ${h} in ${zone}) is outside ${shown}`;
+        },
+      };
+    }
+    case 'content_filters': {
+      if (!Array.isArray(raw)) return fail('content_filters: must be a list of {"type","field","value"|"pattern"}');
+      const fields = raw.map((c: { type?: unknown; field?: unknown; value?: unknown; pattern?: unknown }, i) => {
+        const at = `content_filters.${i}`;
+        if (typeof c !== 'object' || c === null || (c.type !== 'contains' && c.type !== 'regex')) return fail(`${at}: type must be "contains" or "regex"`);
+        const cond = { field: c.field, op: c.type, value: c.type === 'regex' ? c.pattern : c.value } as FieldCondition;
+        return compileField(cond, at, (f, segs) => f.eventField(segs));
+      });
+      return {
+        test: (f) => {
+          for (let i = 0; i < fields.length; i++) if (!fields[i].test(f)) return false;
+          return true;
+        },
+        why: (f) => fields.find((x) => !x.test(f))!.why(f),
       };
     }
     case 'all':
@@ -223,7 +271,11 @@ function anyIn(xs: readonly string[], set: ReadonlySet<string>): boolean {
 
 const OPS = new Set(['eq', 'ne', 'in', 'contains', 'regex', 'exists', 'gt', 'lt']);
 
-function compileField(c: FieldCondition, at: string): Clause {
+/** How a clause reads a field: the payload and context (conditions), or the published event (`content_filters`). */
+type FieldReader = (f: PayloadFacts, segments: readonly string[], path: string) => unknown;
+const readField: FieldReader = (f, segments, path) => f.field(segments, path);
+
+function compileField(c: FieldCondition, at: string, read: FieldReader = readField): Clause {
   if (typeof c !== 'object' || c === null || typeof c.field !== 'string' || !OPS.has(c.op)) return fail(`${at}: not a {field, op, value} condition`);
   const segments = splitPath(c.field);
   const { op, value } = c;
@@ -263,10 +315,10 @@ function compileField(c: FieldCondition, at: string): Clause {
   };
 
   return {
-    test: (f) => holds(f.field(segments, c.field)),
+    test: (f) => holds(read(f, segments, c.field)),
     why: (f) => {
       if (rx && !rx.ok) return `${label}: the pattern is refused (${rx.message})`;
-      const v = f.field(segments, c.field);
+      const v = read(f, segments, c.field);
       if (v === MISSING) return `${label}: the field is absent`;
       const shown = typeof v === 'string' && v.length > 80 ? `${q(v.slice(0, 80))}…` : q(v);
       let note = '';

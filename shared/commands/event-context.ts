@@ -11,6 +11,16 @@ export interface EventContext {
   sender?: string;
   /** Names looked up for the payload's channel ids (Slack `conversations.info`), or why that failed; see usecases/channel-names.ts. */
   channel_lookup?: { names: string[]; error?: string };
+  /**
+   * The published event's id and ISO 8601 timestamp (subscription filters): `content_filters`
+   * paths `id` and `timestamp` read them, `time_window` judges the timestamp.
+   */
+  event?: { id: string; timestamp: string };
+  /**
+   * The level of an event that carries none, for `min_severity` (subscription filters pass `info`,
+   * as the outbound design's filter does); unset, such an event fails `min_severity`.
+   */
+  default_severity?: string;
 }
 
 /** The names a template or a condition field reads from the context rather than the payload. */

@@ -51,6 +51,8 @@ export const SHORTHAND_PATHS = {
     'comment.author.displayName', // Jira comments
     'actor.name', // Linear, Sentry
     'actor.email', // Linear
+    'username', // the outbound design's (seeds/004) chat events
+    'context.user_id', // the outbound design's error_occurred
   ],
   channel: [
     'event.channel', // Slack Events API (channel id, e.g. C024BE91L)
@@ -171,13 +173,18 @@ export class PayloadFacts {
     return this.ctx.channel_lookup?.error;
   }
 
-  /** The severity as written in the payload (first present of `SHORTHAND_PATHS.severity`), or null. */
+  /** The severity as written in the payload (first present of `SHORTHAND_PATHS.severity`), else the context's default, or null. */
   get severity(): string | null {
     if (this._severity === undefined) {
       const v = firstPresent(this.ctx.payload, SEVERITY);
-      this._severity = typeof v === 'string' ? v : null;
+      this._severity = typeof v === 'string' ? v : (this.ctx.default_severity ?? null);
     }
     return this._severity;
+  }
+
+  /** True when the payload names no severity and {@link severity} is the context's default. */
+  get severityDefaulted(): boolean {
+    return this.severity !== null && firstPresent(this.ctx.payload, SEVERITY) === MISSING;
   }
 
   /** The payload's platforms and the provider id, lower-cased. */
@@ -204,6 +211,21 @@ export class PayloadFacts {
       if (v !== undefined) return v;
     }
     return resolveWithAliases(this.ctx.payload, segments, aliasesFor(this.ctx.provider), path);
+  }
+
+  /**
+   * A path into the published event `{id, type, timestamp, data}` (subscription `content_filters`):
+   * `data.…` and any path not starting with `id`, `type` or `timestamp` read the payload (the
+   * `data.` prefix is optional); exactly `id`, `type` or `timestamp` read the event.
+   */
+  eventField(segments: readonly string[]): unknown {
+    const head = segments[0];
+    if (head === 'data') return resolvePath(this.ctx.payload, segments.slice(1));
+    if (segments.length === 1) {
+      if (head === 'type') return this.ctx.event_type;
+      if (head === 'id' || head === 'timestamp') return this.ctx.event ? this.ctx.event[head] : MISSING;
+    }
+    return resolvePath(this.ctx.payload, segments);
   }
 
   contextVar(name: ContextVar): string | undefined {

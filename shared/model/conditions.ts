@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkRegex } from '../commands/safe-regex';
+import { isTimeZone } from '../commands/time-window';
 import { parseTimestamp } from '../commands/timestamp';
 
 /**
@@ -51,3 +52,47 @@ export const Conditions = z
   .strict()
   .meta({ id: 'Conditions' });
 export type Conditions = z.infer<typeof Conditions>;
+
+const FieldPath = z.string().min(1).max(200);
+const SafePattern = z
+  .string()
+  .min(1)
+  .superRefine((p, ctx) => {
+    const r = checkRegex(p);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+  });
+
+/**
+ * One item of the outbound design's `content_filters`: `field` is a path into the published event
+ * `{id, type, timestamp, data}` (`data.` optional); `contains` and `regex` work as the ops of that name.
+ */
+export const ContentFilter = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('contains'), field: FieldPath, value: z.string().min(1).max(1000) }).strict(),
+  z.object({ type: z.literal('regex'), field: FieldPath, pattern: SafePattern }).strict(),
+]);
+
+/** The outbound design's `time_window`: whole hours on an IANA zone's clock, end exclusive, wrapping midnight when start > end. */
+export const TimeWindow = z
+  .object({
+    start_hour: z.number().int().min(0).max(23),
+    end_hour: z.number().int().min(0).max(24),
+    timezone: z.string().min(1).max(100).refine(isTimeZone, 'an IANA time zone such as UTC, Europe/Berlin or America/New_York').default('UTC'),
+  })
+  .strict()
+  .refine((w) => w.start_hour !== w.end_hour % 24 || (w.start_hour === 0 && w.end_hour === 24), {
+    path: ['end_hour'],
+    message: 'a window from an hour to the same hour is empty; 0 to 24 is the whole day',
+  });
+
+/**
+ * Subscription `filters` (CONTRACT §4): the conditions above and, verbatim, the outbound design's
+ * filter form: `platforms`, `users`, `min_severity` (shared with conditions), `content_filters`
+ * and `time_window`. All keys are ANDed.
+ */
+export const SubscriptionFilters = Conditions.extend({
+  content_filters: z.array(ContentFilter).max(50).optional(),
+  time_window: TimeWindow.optional(),
+})
+  .strict()
+  .meta({ id: 'SubscriptionFilters' });
+export type SubscriptionFilters = z.infer<typeof SubscriptionFilters>;

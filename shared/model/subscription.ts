@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { IsoTime } from './common';
-import { Conditions } from './conditions';
+import { SubscriptionFilters } from './conditions';
 import { parseSubscriptionSecret } from '../delivery/signing';
+import { bodyTemplateIssues, type JsonValue } from '../delivery/body-template';
 
 /** `agent:complete`, `project.*`, `*`: an event type or a prefix wildcard. */
 export const EventPattern = z
@@ -46,6 +47,29 @@ export const SubscriptionRotateInput = z
   .meta({ id: 'SubscriptionRotateInput' });
 export type SubscriptionRotateInput = z.infer<typeof SubscriptionRotateInput>;
 
+/** Longest `body_template`, as JSON text. */
+export const MAX_BODY_TEMPLATE_CHARS = 16_384;
+/** Longest delivered body: it is stored with the delivery (DynamoDB items stop at 400 KB, attempts included). */
+export const MAX_DELIVERY_BODY_BYTES = 256 * 1024;
+
+/**
+ * `body_template`: a JSON value whose strings are mustache templates (shared/delivery/body-template.ts);
+ * each string is parsed on save and a broken one is refused at its path (`body_template.text`).
+ */
+export const BodyTemplate = z
+  // unknown + the walk below rather than z.json(): the same check, and a readable OpenAPI schema.
+  .unknown()
+  .superRefine((v, ctx) => {
+    if (v === undefined) return;
+    if (JSON.stringify(v).length > MAX_BODY_TEMPLATE_CHARS) return ctx.addIssue({ code: 'custom', message: `at most ${MAX_BODY_TEMPLATE_CHARS} characters as JSON` });
+    for (const issue of bodyTemplateIssues(v)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  })
+  .transform((v) => v as JsonValue)
+  .meta({
+    description: 'The delivered body: a JSON value whose strings are mustache templates rendered against the event {id,type,timestamp,data}; a string that is exactly one {{path}} keeps that value\'s JSON type',
+    example: { event_type: 'hookline.{{type}}', client_payload: '{{data}}' },
+  });
+
 const HeaderName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'a header name');
 const Reserved = /^(host|content-length|content-type|transfer-encoding|connection|user-agent|webhook-.*|x-hookline-.*)$/i;
 
@@ -58,7 +82,8 @@ const SubscriptionFields = {
     .default({})
     .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers')
     .refine((h) => !Object.keys(h).some((k) => Reserved.test(k)), 'reserved header names (content-type, user-agent, webhook-*, x-hookline-*) cannot be set'),
-  filters: Conditions.optional(),
+  filters: SubscriptionFilters.optional(),
+  body_template: BodyTemplate.optional(),
   retry_policy: RetryPolicy.default({ max_attempts: 8, initial_delay: 10, backoff_multiplier: 2, max_delay: 3600, retry_on_4xx: [408] }),
   timeout_seconds: z.number().int().min(1).max(30).default(15),
   enabled: z.boolean().default(true),
@@ -81,7 +106,8 @@ export interface SubscriptionRecord {
   events: string[];
   description?: string;
   headers: Record<string, string>;
-  filters?: z.infer<typeof Conditions>;
+  filters?: SubscriptionFilters;
+  body_template?: JsonValue;
   retry_policy: RetryPolicy;
   timeout_seconds: number;
   enabled: boolean;
@@ -104,6 +130,7 @@ export const SubscriptionView = z
     description: z.string().optional(),
     headers: z.record(z.string(), z.string()),
     filters: z.record(z.string(), z.unknown()).optional(),
+    body_template: z.unknown().optional(),
     retry_policy: z.object({
       max_attempts: z.number().int(),
       initial_delay: z.number(),
@@ -219,3 +246,38 @@ export const SubscriptionStats = z
 
 export const PublishResultView = z.object({ event_id: z.string(), deliveries: z.number().int() }).meta({ id: 'PublishResult' });
 export const SubscriptionTestResult = z.object({ event_id: z.string(), deliveries: z.number().int(), delivery_id: z.string() }).meta({ id: 'SubscriptionTestResult' });
+
+/** A sample or given event for the subscription preview: as published, plus the `id` and `timestamp` it would get. */
+export const PreviewEvent = z
+  .object({
+    type: PublishInput.shape.type,
+    data: z.unknown().optional(),
+    id: z.string().min(1).max(200).optional(),
+    /** When the event happens (judged by `time_window`); default now. */
+    timestamp: z.iso.datetime({ offset: true, message: 'an ISO 8601 time such as 2026-11-23T12:00:00Z' }).optional(),
+  })
+  .strict()
+  .meta({ id: 'PreviewEvent' });
+
+/** `POST /api/subscriptions/{id}/preview` body: an event, or none for a sample of the subscription's first event type. */
+export const SubscriptionPreviewById = z.object({ event: PreviewEvent.optional() }).strict().meta({ id: 'SubscriptionPreviewById' });
+
+/** `POST /api/subscriptions/preview` body: a subscription as in `POST /api/subscriptions` (not saved) and an optional event. */
+export const SubscriptionPreviewInput = z
+  .object({ subscription: SubscriptionCreate, event: PreviewEvent.optional() })
+  .strict()
+  .meta({ id: 'SubscriptionPreviewInput' });
+
+export const SubscriptionPreview = z
+  .object({
+    matched: z.boolean(),
+    /** Why not: disabled, no `events` pattern matches, or the filter that excluded the event (`filters.content_filters.0: …`). */
+    reasons: z.array(z.string()),
+    /** The exact body that would be signed and sent (shown whether or not the event matches). */
+    rendered: z.string(),
+    /** `body_template` variables that were absent in the event, as `path: name`. */
+    missing: z.array(z.string()),
+    /** The event judged: the one given, or the sample, with its id and timestamp. */
+    event: z.object({ id: z.string(), type: z.string(), timestamp: z.string(), data: z.unknown() }),
+  })
+  .meta({ id: 'SubscriptionPreview' });

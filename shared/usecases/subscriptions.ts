@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { randomId, type Clock, type Ids } from '../clock';
 import { triggerMatches } from '../commands/match';
-import { evaluateConditions } from '../commands/evaluate-conditions';
+import { compileConditions, evaluateConditions, factsFor } from '../commands/evaluate-conditions';
+import type { EventContext } from '../commands/event-context';
+import { renderBodyTemplate } from '../delivery/body-template';
 import { checkUrl } from '../delivery/ssrf';
 import { generateSubscriptionSecret } from '../delivery/signing';
 import { NotFoundError, ValidationError, VersionMismatchError } from '../errors';
 import { maskSecret } from '../mask';
-import type { DeliveryRecord, SubscriptionCreate, SubscriptionRecord } from '../model/subscription';
+import { MAX_DELIVERY_BODY_BYTES, type DeliveryRecord, type SubscriptionCreate, type SubscriptionRecord } from '../model/subscription';
+import type { z } from 'zod';
+import type { PreviewEvent } from '../model/subscription';
 import type { DeliveryQueue, DeliveryStore, Page, SubscriptionStore } from '../ports';
 import { recordAudit } from './audit';
 import type { Actor, ManagementDeps } from './deps';
@@ -104,29 +108,93 @@ export async function deleteSubscription(deps: OutboundDeps, actor: Actor, id: s
   await recordAudit(deps, actor, 'subscription.delete', { type: 'subscription', id }, subscriptionView(before), null);
 }
 
-/** True when the subscription wants this event: an `events` pattern matches and its filters hold. */
-export function wants(s: SubscriptionRecord, type: string, data: unknown): boolean {
-  if (!s.enabled || !s.events.some((p) => triggerMatches(p, type))) return false;
-  return !s.filters || evaluateConditions(s.filters, { payload: data, event_type: type, provider: 'hookline', webhook_id: '' }).matched;
+/** An event as published: what filters and body templates see, and what the standard body carries. */
+export interface PublishedEvent {
+  id: string;
+  type: string;
+  timestamp: string;
+  data: unknown;
+}
+
+/**
+ * What subscription filters see of a published event: `data` as the payload (conditions' paths
+ * and shorthands read it), the event's id and timestamp (`content_filters`, `time_window`), and
+ * `info` as the level of an event that names none (`min_severity`, as the outbound design's filter
+ * defaults it).
+ */
+export function filterContext(e: PublishedEvent): EventContext {
+  return { payload: e.data, event_type: e.type, provider: 'hookline', webhook_id: '', event: { id: e.id, timestamp: e.timestamp }, default_severity: 'info' };
+}
+
+/** True when an `events` pattern of the subscription matches the type. */
+function patternMatches(s: Pick<SubscriptionRecord, 'events'>, type: string): boolean {
+  return s.events.some((p) => triggerMatches(p, type));
+}
+
+/** True when the subscription wants this event: enabled, an `events` pattern matches and its filters hold. Pass one `ctx` per event to every subscription. */
+export function wants(s: SubscriptionRecord, ctx: EventContext): boolean {
+  if (!s.enabled || !patternMatches(s, ctx.event_type)) return false;
+  return !s.filters || compileConditions(s.filters).test(factsFor(ctx));
+}
+
+/**
+ * Whether a subscription selects an event and, when not, every reason: disabled, no matching
+ * pattern, and the first filter key that fails (`filters.content_filters.0: …`).
+ */
+export function explainMatch(s: Pick<SubscriptionRecord, 'enabled' | 'events' | 'filters' | 'disabled_reason'>, e: PublishedEvent): { matched: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  if (!s.enabled) reasons.push(`the subscription is disabled${s.disabled_reason ? ` (${s.disabled_reason})` : ''}`);
+  if (!patternMatches(s, e.type)) reasons.push(`events: none of ${s.events.map((p) => JSON.stringify(p)).join(', ')} matches the type ${JSON.stringify(e.type)}`);
+  if (s.filters) {
+    const r = evaluateConditions(s.filters, filterContext(e));
+    if (!r.matched) reasons.push(`filters.${r.reason}`);
+  }
+  return { matched: reasons.length === 0, reasons };
+}
+
+/**
+ * The body delivered for one event: the standard `{"id","type","timestamp","data","subscription_id"}`,
+ * or the subscription's rendered `body_template`. `missing` lists template variables that were absent.
+ */
+export function deliveryBody(s: Pick<SubscriptionRecord, 'subscription_id' | 'body_template'>, e: PublishedEvent): { body: string; missing: string[] } {
+  const event = { id: e.id, type: e.type, timestamp: e.timestamp, data: e.data ?? null, subscription_id: s.subscription_id };
+  if (s.body_template === undefined) return { body: JSON.stringify(event), missing: [] };
+  const r = renderBodyTemplate(s.body_template, event);
+  return { body: JSON.stringify(r.value), missing: r.missing };
 }
 
 /** A new delivery of one event to one subscription; the id derives from both, the body is fixed now. */
-function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionRecord, event_id: string, type: string, data: unknown, now: Date): DeliveryRecord {
-  const delivery_id = `dlv_${createHash('sha256').update(`${event_id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
-  return {
+function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionRecord, e: PublishedEvent, now: Date): DeliveryRecord {
+  const delivery_id = `dlv_${createHash('sha256').update(`${e.id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
+  const at = now.toISOString();
+  const { body } = deliveryBody(s, e);
+  const bytes = Buffer.byteLength(body);
+  const base: DeliveryRecord = {
     delivery_id,
     subscription_id: s.subscription_id,
-    event_id,
-    event_type: type,
+    event_id: e.id,
+    event_type: e.type,
     status: 'pending',
-    body: JSON.stringify({ id: event_id, type, timestamp: now.toISOString(), data: data ?? null, subscription_id: s.subscription_id }),
+    body,
     attempts: [],
     attempt_count: 0,
-    next_attempt_at: now.toISOString(),
-    created_at: now.toISOString(),
-    updated_at: now.toISOString(),
-    created_key: `${now.toISOString()}#${delivery_id}`,
+    next_attempt_at: at,
+    created_at: at,
+    updated_at: at,
+    created_key: `${at}#${delivery_id}`,
     expires_at: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+  };
+  if (bytes <= MAX_DELIVERY_BODY_BYTES) return base;
+  // A body_template that repeats a large value can outgrow what a delivery record holds: the
+  // delivery is kept, failed, with the reason and the start of the body, instead of a 5xx on publish.
+  const error = `the rendered body_template is ${bytes} bytes, over the ${MAX_DELIVERY_BODY_BYTES}-byte limit; nothing was sent`;
+  return {
+    ...base,
+    status: 'failed',
+    body: body.slice(0, 4096),
+    attempts: [{ attempt: 1, at, status_code: null, duration_ms: 0, response_excerpt: null, error }],
+    attempt_count: 1,
+    next_attempt_at: null,
   };
 }
 
@@ -143,15 +211,17 @@ export async function publishEvent(deps: OutboundDeps, input: { type: string; da
   }
   const event_id = input.id ? `evt_${createHash('sha256').update(`publish\n${input.id}`).digest('hex').slice(0, 26)}` : deps.ids.next('evt');
   const now = deps.clock.now();
-  const targets = (await deps.allSubscriptions(true)).filter((s) => wants(s, input.type, input.data));
+  const event: PublishedEvent = { id: event_id, type: input.type, timestamp: now.toISOString(), data: input.data ?? null };
+  const ctx = filterContext(event);
+  const targets = (await deps.allSubscriptions(true)).filter((s) => wants(s, ctx));
   const ids: string[] = [];
   for (const s of targets) {
-    const d = newDelivery(deps, s, event_id, input.type, input.data, now);
+    const d = newDelivery(deps, s, event, now);
     await deps.deliveries.create(d);
-    ids.push(d.delivery_id);
+    if (d.status === 'pending') ids.push(d.delivery_id);
   }
   await deps.deliveryQueue.sendAll(ids);
-  const result = { event_id, deliveries: ids.length };
+  const result = { event_id, deliveries: targets.length };
   if (input.id && !(await deps.publishes.putIfAbsent(input.id, result))) {
     // A concurrent publish with the same id won; its deliveries have the same ids as ours.
     return { result: (await deps.publishes.get(input.id)) ?? result, repeated: true };
@@ -215,6 +285,68 @@ export const EVENT_TYPES: { type: string; description: string; source: 'hookline
   { type: 'chat_message_received', description: 'A chat message arrived', source: 'platform' },
 ];
 
+/** Sample `data` of known event types, for the preview when no event is given. */
+const SAMPLE_DATA: Record<string, unknown> = {
+  'hookline.test': { message: 'A test delivery from Hookline' },
+  'agent:complete': { agent: 'planning', task_id: 'task_01example', status: 'done', summary: 'Triaged issue #7: a null check in the parser', platform: 'github' },
+  'swarm:progress': { swarm_id: 'swarm_01example', completed: 3, total: 5 },
+  'budget:warning': { budget: 'monthly', spent: 80, limit: 100, severity: 'warning' },
+  'project.created': { project_id: 42, name: 'Rocket', platform: 'github' },
+  // The outbound design's (seeds/004) chat event, as written there.
+  chat_message_received: {
+    message_id: 'msg_789',
+    platform: 'telegram',
+    user_id: 'user_123',
+    username: 'john_doe',
+    content: 'Hello MegaBot!',
+    attachments: [],
+    metadata: { chat_id: 'chat_456', platform_specific: { message_thread_id: 'thread_789' } },
+  },
+};
+
+/** The sample event type of a subscription: its first exact type, else the first known type a pattern matches, else the first pattern made concrete. */
+function sampleType(events: readonly string[]): string {
+  const exact = events.find((p) => !p.includes('*'));
+  if (exact) return exact;
+  const known = EVENT_TYPES.find((t) => events.some((p) => triggerMatches(p, t.type)));
+  return known ? known.type : events[0].replace('*', 'example');
+}
+
+export interface SubscriptionPreviewResult {
+  matched: boolean;
+  reasons: string[];
+  rendered: string;
+  missing: string[];
+  event: PublishedEvent;
+}
+
+/**
+ * The outbound twin of the command preview: whether `sub` selects the event (with the reasons when
+ * not) and the exact body it would be sent. Without an event, a sample of the subscription's first
+ * event type. Changes nothing and sends nothing.
+ */
+export function previewSubscription(
+  deps: Pick<OutboundDeps, 'clock'>,
+  sub: Pick<SubscriptionRecord, 'enabled' | 'events' | 'filters' | 'body_template' | 'disabled_reason'> & { subscription_id?: string },
+  given?: z.infer<typeof PreviewEvent>,
+): SubscriptionPreviewResult {
+  const type = given?.type ?? sampleType(sub.events);
+  const event: PublishedEvent = {
+    id: given?.id ?? 'evt_preview',
+    type,
+    timestamp: given?.timestamp ? new Date(given.timestamp).toISOString() : deps.clock.now().toISOString(),
+    data: given ? (given.data ?? null) : (SAMPLE_DATA[type] ?? {}),
+  };
+  const { matched, reasons } = explainMatch(sub, event);
+  const { body, missing } = deliveryBody({ subscription_id: sub.subscription_id ?? 'sub_preview', body_template: sub.body_template }, event);
+  return { matched, reasons, rendered: body, missing, event };
+}
+
+/** `POST /api/subscriptions/{id}/preview`: the preview of a stored subscription. */
+export async function previewStoredSubscription(deps: Pick<OutboundDeps, 'clock' | 'subscriptions'>, id: string, given?: z.infer<typeof PreviewEvent>): Promise<SubscriptionPreviewResult> {
+  return previewSubscription(deps, await getSubscription(deps, id), given);
+}
+
 /** New secret (`secret` when supplied, else generated); the old one keeps signing (a second `v1,` entry) for `graceSeconds`. */
 export async function rotateSubscriptionSecret(deps: OutboundDeps, actor: Actor, id: string, graceSeconds: number, secret?: string): Promise<SubscriptionRecord> {
   const before = await getSubscription(deps, id);
@@ -238,7 +370,7 @@ export async function testSubscription(deps: OutboundDeps, id: string): Promise<
   const s = await getSubscription(deps, id);
   const now = deps.clock.now();
   const event_id = deps.ids.next('evt');
-  const d = newDelivery(deps, s, event_id, 'hookline.test', { message: 'A test delivery from Hookline' }, now);
+  const d = newDelivery(deps, s, { id: event_id, type: 'hookline.test', timestamp: now.toISOString(), data: { message: 'A test delivery from Hookline' } }, now);
   await deps.deliveries.create(d);
   const delivery_id = d.delivery_id;
   await deps.deliveryQueue.sendAll([delivery_id]);
@@ -284,8 +416,9 @@ export function internalEvents(deps: OutboundDeps, log: (message: string, extra:
   return {
     async publish(type: string, data: unknown): Promise<void> {
       try {
+        // A cheap first look (patterns only): publishEvent applies the filters with the event's id and time.
         const subs = await deps.allSubscriptions();
-        if (!subs.some((s) => wants(s, type, data))) return;
+        if (!subs.some((s) => s.enabled && patternMatches(s, type))) return;
         await publishEvent(deps, { type, data });
       } catch (err) {
         log('could not publish an internal event', { type, error: String(err) });

@@ -3,11 +3,11 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 
 /**
- * Fake GitHub, GitLab, Jira, Slack (Web API and response_url), Sentry, Linear and custom reply
- * APIs on one loopback server, routed by path as the real ones are. Every request is recorded;
+ * Fake GitHub (issue comments, repository_dispatch), GitLab, Jira, Slack (Web API, response_url,
+ * incoming webhooks), Sentry, Linear and custom reply APIs on one loopback server, routed by path as the real ones are. Every request is recorded;
  * answers copy the real APIs' statuses and bodies, including how each one fails.
  */
-export type FakeProvider = 'github' | 'gitlab' | 'jira' | 'slack' | 'slack_conversations' | 'slack_response' | 'sentry' | 'linear' | 'custom';
+export type FakeProvider = 'github' | 'github_dispatch' | 'gitlab' | 'jira' | 'slack' | 'slack_conversations' | 'slack_response' | 'slack_incoming' | 'sentry' | 'linear' | 'custom';
 
 /** A status the next request(s) get in the provider's own style, `hang` (never answer) or `reset` (drop the connection). */
 export type Failure = 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503 | 'hang' | 'reset';
@@ -100,6 +100,48 @@ const github: Route = {
       default:
         return json(f, { message: f >= 500 ? 'Server Error' : 'Bad Request', status: String(f) });
     }
+  },
+};
+
+const DISPATCH_DOCS = 'https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event';
+
+// POST /repos/{owner}/{repo}/dispatches: `event_type` (1-100 characters) is required,
+// `client_payload` must be an object of at most 10 top-level properties; 204 on success.
+const githubDispatch: Route = {
+  provider: 'github_dispatch',
+  path: /^\/repos\/([^/]+)\/([^/]+)\/dispatches$/,
+  handle({ req, body }) {
+    if (!/^(Bearer|token) \S+/.test(req.headers.authorization ?? '')) return json(401, { message: 'Requires authentication', documentation_url: DISPATCH_DOCS, status: '401' });
+    if (!body) return json(400, { message: 'Problems parsing JSON', documentation_url: DISPATCH_DOCS, status: '400' });
+    const invalid = (detail: string) => json(422, { message: `Invalid request.\n\n${detail}`, documentation_url: DISPATCH_DOCS, status: '422' });
+    if (body.event_type === undefined) return invalid('"event_type" wasn\'t supplied.');
+    if (typeof body.event_type !== 'string' || body.event_type.length < 1 || body.event_type.length > 100) return invalid('For \'properties/event_type\', the value is not a string of 1 to 100 characters.');
+    const extra = Object.keys(body).filter((k) => k !== 'event_type' && k !== 'client_payload');
+    if (extra.length) return invalid(`"${extra[0]}" is not a permitted key.`);
+    const p = body.client_payload;
+    if (p !== undefined && (typeof p !== 'object' || p === null || Array.isArray(p))) return invalid(`For 'properties/client_payload', ${JSON.stringify(p)} is not an object.`);
+    if (p && Object.keys(p).length > 10) return invalid(`No more than 10 properties are allowed; ${Object.keys(p).length} were supplied.`);
+    return { status: 204 };
+  },
+  fail: (f, retryAfter) => github.fail(f, retryAfter),
+};
+
+// Incoming webhooks (https://hooks.slack.com/services/T…/B…/…): `text` (or blocks/attachments)
+// is required; answers a plain `ok`, and plain-text error codes with 400.
+const slackIncoming: Route = {
+  provider: 'slack_incoming',
+  path: /^\/services\/[^/]+\/[^/]+\/[^/]+$/,
+  handle({ req, body }) {
+    const text = (code: string, status = 400): Answer => ({ status, headers: { 'content-type': 'text/plain' }, body: code });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json') || !body) return text('invalid_payload');
+    if ((typeof body.text !== 'string' || !body.text) && !body.blocks && !body.attachments) return text('no_text');
+    return { status: 200, headers: { 'content-type': 'text/html' }, body: 'ok' };
+  },
+  fail(f, retryAfter) {
+    if (f === 404) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no_service' };
+    if (f === 403) return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'action_prohibited' };
+    if (f === 429) return { status: 429, headers: { ...retry(retryAfter), 'content-type': 'text/plain' }, body: 'rate_limited' };
+    return { status: f, headers: { 'content-type': 'text/plain' }, body: f >= 500 ? 'internal_error' : 'invalid_payload' };
   },
 };
 
@@ -341,7 +383,7 @@ const custom: Route = {
   },
 };
 
-const ROUTES: Route[] = [github, gitlab, jira, slack, slackConversations, slackResponse, sentry, linear, custom];
+const ROUTES: Route[] = [github, githubDispatch, gitlab, jira, slack, slackConversations, slackResponse, slackIncoming, sentry, linear, custom];
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> | undefined {
   if (contentType?.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
