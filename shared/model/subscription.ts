@@ -278,6 +278,6 @@ export const SubscriptionPreview = z
     /** `body_template` variables that were absent in the event, as `path: name`. */
     missing: z.array(z.string()),
     /** The event judged: the one given, or the sample, with its id and timestamp. */
-    event: z.object({ id: z.string(), type: z.string(), timestamp: z.string(), data: z.unknown() }),
+    event: z.object({ source: z.enum(['event', 'sample']), id: z.string(), type: z.string(), timestamp: z.string(), data: z.unknown() }),
   })
   .meta({ id: 'SubscriptionPreview' });

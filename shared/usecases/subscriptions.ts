@@ -317,7 +317,7 @@ export interface SubscriptionPreviewResult {
   reasons: string[];
   rendered: string;
   missing: string[];
-  event: PublishedEvent;
+  event: PublishedEvent & { source: 'event' | 'sample' };
 }
 
 /**
@@ -339,7 +339,7 @@ export function previewSubscription(
   };
   const { matched, reasons } = explainMatch(sub, event);
   const { body, missing } = deliveryBody({ subscription_id: sub.subscription_id ?? 'sub_preview', body_template: sub.body_template }, event);
-  return { matched, reasons, rendered: body, missing, event };
+  return { matched, reasons, rendered: body, missing, event: { source: given ? 'event' : 'sample', ...event } };
 }
 
 /** `POST /api/subscriptions/{id}/preview`: the preview of a stored subscription. */

@@ -259,7 +259,7 @@ describe('the subscription preview', () => {
     const sub = await subscribe({ url: k.url, events: ['chat_message_received'], body_template: { text: '{{username}} on {{platform}}: {{content}}', raw: '{{data.metadata}}' } });
     const r = await api(`/api/subscriptions/${sub.subscription_id}/preview`, {});
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ matched: true, reasons: [], missing: [], event: { type: 'chat_message_received', id: 'evt_preview' } });
+    expect(r.body).toMatchObject({ matched: true, reasons: [], missing: [], event: { source: 'sample', type: 'chat_message_received', id: 'evt_preview' } });
     expect(JSON.parse(r.body.rendered)).toEqual({ text: 'john_doe on telegram: Hello MegaBot!', raw: { chat_id: 'chat_456', platform_specific: { message_thread_id: 'thread_789' } } });
     expect(await deliveries(sub.subscription_id)).toEqual([]);
   });
