@@ -1,12 +1,15 @@
 /**
  * The CDK app: the data stack (tables, queues, topics, buckets from shared/resources.ts) and the API
- * stack (functions and routes from shared/routes.ts), checked by cdk-nag's AWS Solutions rules.
+ * stack (functions and routes from shared/routes.ts) and the console stack (dist/console behind
+ * CloudFront, built here first when missing or stale), checked by cdk-nag's AWS Solutions rules.
  * Env-agnostic on purpose: `cdk synth` works offline with no credentials, `cdk deploy` targets the
  * caller's account and region.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ensureConsoleBuilt } from './console/build';
 import { HooklineApiStack } from '../lib/api-stack';
+import { HooklineConsoleStack } from '../lib/console-stack';
 import { HooklineDataStack } from '../lib/data-stack';
 
 const app = new App();
@@ -16,11 +19,18 @@ Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const data = new HooklineDataStack(app, 'HooklineData', {
   description: 'Hookline data: DynamoDB tables, SQS queues and DLQs, SNS topics, S3 buckets',
 });
-new HooklineApiStack(app, 'HooklineApi', {
+const api = new HooklineApiStack(app, 'HooklineApi', {
   description: 'Hookline compute: Lambda functions, HTTP API, receiver Function URL',
   data,
   // `cdk deploy -c hookline:tracing=true` turns on X-Ray for every function.
   tracing: [true, 'true'].includes(app.node.tryGetContext('hookline:tracing')),
+});
+
+const consoleBuild = await ensureConsoleBuilt({ log: (line) => process.stderr.write(`${line}\n`) });
+new HooklineConsoleStack(app, 'HooklineConsole', {
+  description: 'Hookline console: static files in S3 behind CloudFront, config.json with the API URL, API CORS for its origin',
+  api,
+  consoleDir: consoleBuild.dir,
 });
 
 app.synth();

@@ -1,9 +1,12 @@
 /** Builds the two Hookline stacks the way bin/app.ts does, without bundling (the tests read templates only). */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HooklineApiStack } from '../../lib/api-stack';
+import { HooklineConsoleStack } from '../../lib/console-stack';
 import { HooklineDataStack } from '../../lib/data-stack';
 
 /** The project root: where package-lock.json and the manifest's `entry` paths are. */
@@ -16,7 +19,18 @@ export function buildApp(opts: { nag?: boolean } = {}) {
   if (opts.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const data = new HooklineDataStack(app, 'HooklineData');
   const api = new HooklineApiStack(app, 'HooklineApi', { data, projectRoot: PROJECT_ROOT });
-  return { app, data, api };
+  const consoleStack = new HooklineConsoleStack(app, 'HooklineConsole', { api, consoleDir: consoleFixture() });
+  return { app, data, api, console: consoleStack };
+}
+
+/** A built console as bin/console/build.ts lays it out (the stack tests do not need the real app). */
+function consoleFixture(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hookline-console-'));
+  mkdirSync(path.join(dir, 'assets'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><script type="module" src="/assets/main-TEST.js"></script>');
+  writeFileSync(path.join(dir, 'assets', 'main-TEST.js'), 'console.log(1)');
+  writeFileSync(path.join(dir, 'manifest.json'), '{}');
+  return dir;
 }
 
 /** A CloudFormation resource as it appears in a template. */
