@@ -4,6 +4,7 @@ import { triggerMatches } from '../commands/match';
 import { compileConditions, evaluateConditions, factsFor } from '../commands/evaluate-conditions';
 import type { EventContext } from '../commands/event-context';
 import { renderBodyTemplate } from '../delivery/body-template';
+import { DESIGN_EVENTS } from '../delivery/sample-events';
 import { checkUrl } from '../delivery/ssrf';
 import { generateSubscriptionSecret } from '../delivery/signing';
 import { NotFoundError, ValidationError, VersionMismatchError } from '../errors';
@@ -282,7 +283,7 @@ export const EVENT_TYPES: { type: string; description: string; source: 'hookline
   { type: 'swarm:progress', description: 'Progress of a group of agents', source: 'platform' },
   { type: 'budget:warning', description: 'A budget threshold was crossed', source: 'platform' },
   { type: 'project.created', description: 'A project was created', source: 'platform' },
-  { type: 'chat_message_received', description: 'A chat message arrived', source: 'platform' },
+  ...DESIGN_EVENTS.map(({ type, description }) => ({ type, description, source: 'platform' as const })),
 ];
 
 /** Sample `data` of known event types, for the preview when no event is given. */
@@ -292,16 +293,7 @@ const SAMPLE_DATA: Record<string, unknown> = {
   'swarm:progress': { swarm_id: 'swarm_01example', completed: 3, total: 5 },
   'budget:warning': { budget: 'monthly', spent: 80, limit: 100, severity: 'warning' },
   'project.created': { project_id: 42, name: 'Rocket', platform: 'github' },
-  // The outbound design's (seeds/004) chat event, as written there.
-  chat_message_received: {
-    message_id: 'msg_789',
-    platform: 'telegram',
-    user_id: 'user_123',
-    username: 'john_doe',
-    content: 'Hello MegaBot!',
-    attachments: [],
-    metadata: { chat_id: 'chat_456', platform_specific: { message_thread_id: 'thread_789' } },
-  },
+  ...Object.fromEntries(DESIGN_EVENTS.map((e) => [e.type, e.data])),
 };
 
 /** The sample event type of a subscription: its first exact type, else the first known type a pattern matches, else the first pattern made concrete. */

@@ -174,6 +174,12 @@ describe('previewSubscription', () => {
     expect(p).toEqual({ matched: true, reasons: [], rendered: '{"text":"john_doe: Hello MegaBot!"}', missing: [], event: expect.objectContaining({ type: 'chat_message_received', timestamp: '2026-11-23T10:00:00.000Z' }) });
   });
 
+  it("samples the design's own documented events, and says which filter the sample fails", () => {
+    const p = previewSubscription({ clock }, { ...sub(DESIGN_FILTERS), enabled: true });
+    expect(p.event).toMatchObject({ source: 'sample', type: 'error_occurred', data: { error_id: 'err_789', message: 'Anthropic API rate limit exceeded', severity: 'error' } });
+    expect(p.reasons).toEqual([expect.stringMatching(/^filters\.platforms: none of "telegram", "discord" matches/)]);
+  });
+
   it('shows the reasons and still the rendered body when the event is excluded', () => {
     const p = previewSubscription({ clock }, { ...sub(DESIGN_FILTERS), enabled: false }, { type: 'tool_execution_failed', data: { ...failedDeploy, platform: 'web' }, timestamp: '2026-11-23T12:00:00+02:00' });
     expect(p.matched).toBe(false);
