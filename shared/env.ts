@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { MAX_CONFIG_CACHE_SECONDS } from './config-cache';
-import { buckets, functions, queues, tables, topics, type FunctionName } from './resources';
+import { buckets, functions, queues, tables, topics, type FunctionName, type FunctionSpecs } from './resources';
 
 const intIn = (min: number, max: number, dflt: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`)), dflt);
@@ -25,19 +25,38 @@ const Settings = z.object({
   /** Local admin key (the local stack sets it); in AWS the authorizer reads ADMIN_KEY_SECRET_ARN. */
   WEBHOOKS_ADMIN_KEY: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   ADMIN_KEY_SECRET_ARN: z.optional(z.string()),
+  /** How long the authorizer keeps the admin key secret before reading it again (a rotation is in use everywhere within this). */
+  ADMIN_KEY_CACHE_SECONDS: intIn(0, 3600, 60),
   ALLOW_PRIVATE_TARGETS: z._default(z.enum(['true', 'false']), 'false'),
   /** A subscription whose deliveries have all failed for this many days is disabled. */
   AUTO_DISABLE_AFTER_DAYS: intIn(1, 365, 5),
 });
 export type Settings = z.infer<typeof Settings>;
 
-/** Resource names/URLs a function was granted, by manifest name. */
+/** Resource names/URLs a function may use, by manifest name (any function's). */
 export interface ResourceEnv {
   tables: Record<string, string>;
   queues: Record<string, string>;
   dlqs: Record<string, string>;
   topics: Record<string, string>;
   buckets: Record<string, string>;
+}
+
+type Grants<F extends FunctionName, K extends 'tables' | 'queues' | 'buckets'> = FunctionSpecs[F] extends Record<K, infer T> ? keyof T & string : never;
+type QueueUses<F extends FunctionName> = FunctionSpecs[F] extends { queues: infer Q } ? Q : Record<never, never>;
+type DlqGrants<F extends FunctionName> = { [Q in keyof QueueUses<F>]: QueueUses<F>[Q] extends readonly (infer U)[] ? ('dlq' extends U ? Q : never) : never }[keyof QueueUses<F>] & string;
+type TopicGrants<F extends FunctionName> = FunctionSpecs[F] extends { topics: readonly (infer T)[] } ? T & string : never;
+
+/**
+ * The resources one function was granted in the manifest, and only those: `resources.tables.events`
+ * in a function without the events table is a compile error, not an undefined table name at run time.
+ */
+export interface FunctionResources<F extends FunctionName> {
+  tables: Record<Grants<F, 'tables'>, string>;
+  queues: Record<Grants<F, 'queues'>, string>;
+  dlqs: Record<DlqGrants<F>, string>;
+  topics: Record<TopicGrants<F>, string>;
+  buckets: Record<Grants<F, 'buckets'>, string>;
 }
 
 export class EnvError extends Error {
@@ -60,22 +79,23 @@ export function requiredEnv(fn: FunctionName): string[] {
 }
 
 /** Parse the settings and the resources of one function; throws EnvError naming each bad variable. */
-export function loadEnv(fn: FunctionName, env: NodeJS.ProcessEnv = process.env): { settings: Settings; resources: ResourceEnv } {
+export function loadEnv<F extends FunctionName>(fn: F, env: NodeJS.ProcessEnv = process.env): { settings: Settings; resources: FunctionResources<F> } {
   const problems: string[] = [];
   for (const name of requiredEnv(fn)) if (!env[name]) problems.push(`${name} is required`);
   const parsed = z.safeParse(Settings, env);
   if (!parsed.success) for (const i of parsed.error.issues) problems.push(`${i.path.join('.')}: ${i.message}`);
   if (problems.length) throw new EnvError(`Invalid environment for ${fn}: ${problems.join('; ')}`);
-  const pick = <T extends Record<string, { env: string }>>(m: T) =>
-    Object.fromEntries(Object.entries(m).filter(([, v]) => env[v.env]).map(([k, v]) => [k, env[v.env] as string]));
+  const spec = functions[fn];
+  const granted = <T extends Record<string, { env: string }>>(m: T, names: string[]) => Object.fromEntries(names.map((n) => [n, env[m[n].env] as string]));
+  const queueNames = Object.keys(spec.queues ?? {});
   return {
     settings: parsed.data!,
     resources: {
-      tables: pick(tables),
-      queues: pick(queues),
-      dlqs: Object.fromEntries(Object.entries(queues).filter(([, v]) => env[v.dlqEnv]).map(([k, v]) => [k, env[v.dlqEnv] as string])),
-      topics: pick(topics),
-      buckets: pick(buckets),
-    },
+      tables: granted(tables, Object.keys(spec.tables ?? {})),
+      queues: granted(queues, queueNames),
+      dlqs: Object.fromEntries(queueNames.filter((q) => spec.queues?.[q as keyof typeof queues]?.includes('dlq')).map((q) => [q, env[queues[q as keyof typeof queues].dlqEnv] as string])),
+      topics: granted(topics, spec.topics ?? []),
+      buckets: granted(buckets, Object.keys(spec.buckets ?? {})),
+    } as FunctionResources<F>,
   };
 }

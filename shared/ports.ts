@@ -1,5 +1,11 @@
-/** Ports: what the use cases need from storage and messaging. Adapters in adapters/aws implement them. */
-import type { ApiKeyRecord } from './model/api-key';
+/**
+ * Ports: what the use cases need from storage, messaging and the outside world, and the two
+ * dependency bundles several use cases share. Adapters in adapters/aws implement the ports;
+ * use cases import them from here, never from another use case (that is how import cycles start).
+ */
+import type { Clock, Ids } from './clock';
+import type { ErrorDetail } from './errors';
+import type { ApiKeyRecord, Principal } from './model/api-key';
 import type { AuditEntry } from './model/audit';
 import type { EventRecord, EventStatus, PayloadRef } from './model/event';
 import type { QueuedEvent } from './model/queued-event';
@@ -169,4 +175,115 @@ export interface SecretVault {
 export interface ChannelDirectory {
   /** The channel's name without `#`; throws with Slack's reason (`channel_not_found`, `missing_scope`, …) when it cannot be looked up. */
   channelName(channelId: string, auth: { token: string; api_base_url?: string }): Promise<string>;
+}
+
+/** `{"file","status":"applied|rejected","webhook_id","errors":[{"path","message"}],"at"}` (+ whether anything changed). */
+export interface ImportResult {
+  file: string;
+  status: 'applied' | 'rejected';
+  webhook_id: string | null;
+  errors: ErrorDetail[];
+  at: string;
+  changed: boolean;
+}
+
+/** Results of config-file imports. */
+export interface ImportLog {
+  append(r: ImportResult): Promise<void>;
+  list(limit: number, cursor?: string): Promise<Page<ImportResult>>;
+}
+
+export interface PublishResult {
+  event_id: string;
+  deliveries: number;
+}
+
+/** Publish results by idempotency id (a repeated `id` answers the first result). */
+export interface PublishLog {
+  get(id: string): Promise<PublishResult | null>;
+  putIfAbsent(id: string, r: PublishResult): Promise<boolean>;
+}
+
+/** What one outbound HTTP attempt returned (the SSRF-guarded client's answer). */
+export interface SendResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  bodyExcerpt: string;
+  durationMs: number;
+}
+
+/** Who is acting: an API key, or a config file. */
+export type Actor = Pick<Principal, 'key_id' | 'name'>;
+
+/** Subscriptions, deliveries and publishing, for every function that publishes or manages them. */
+export interface OutboundDeps {
+  audit: AuditLog;
+  clock: Clock;
+  ids: Ids;
+  subscriptions: SubscriptionStore;
+  deliveries: DeliveryStore;
+  deliveryQueue: DeliveryQueue;
+  publishes: PublishLog;
+  /**
+   * Cached list of subscriptions (no Scan on the publish path). `fresh`: check the change counter
+   * first, so a change made in any container is seen at once (publishes); without it the list is
+   * at most CONFIG_CACHE_SECONDS old (the pre-check of internal events).
+   */
+  allSubscriptions(fresh?: boolean): Promise<SubscriptionRecord[]>;
+  /** Called after a subscription changes: bumps the change counter every container's publish checks. */
+  subscriptionsChanged(): Promise<void> | void;
+  allowPrivateTargets: boolean;
+  retentionDays: number;
+}
+
+/** Everything the management use cases need; tests pass whatever adapters fit. */
+export interface ManagementDeps {
+  webhooks: WebhookStore;
+  keys: ApiKeyStore;
+  audit: AuditLog;
+  events: EventStore;
+  payloads: PayloadStore;
+  queue: EventQueue;
+  tasks: TaskStore;
+  clock: Clock;
+  ids: Ids;
+  /** Base URL providers call, for the webhook's `url`. */
+  receiverUrl: string;
+  /** HTTP client for calls to the receiver (test deliveries). */
+  fetch: typeof fetch;
+  /** Outbound: subscriptions, deliveries, publishing. */
+  outbound: OutboundDeps;
+  /** Config backups (S3) and the secrets of deleted webhooks. */
+  backups: BackupStore;
+  vault: SecretVault;
+  /** Results of config-file imports. */
+  imports: ImportLog;
+  /** Queue depths and DLQ redrive. */
+  queues: QueueAdmin;
+}
+
+/** A secret value read from outside (Secrets Manager in AWS); cached by the adapter. */
+export interface SecretSource {
+  /** The current value, or undefined when none is configured. */
+  value(): Promise<string | undefined>;
+}
+
+/** Text objects of one bucket (the config inbox). */
+export interface TextObjects {
+  getText(key: string): Promise<string>;
+}
+
+/** Ids a log line carries when it knows them (snake_case, as in the API). */
+export type LogContext = Record<string, string | number | boolean | null | undefined>;
+
+/**
+ * Structured logging, injected like the clock. `with` returns a logger whose every line carries
+ * the given ids (one webhook, event, delivery ...), so one id filters a whole trace.
+ */
+export interface Logger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+  with(ids: LogContext): Logger;
 }

@@ -164,7 +164,11 @@ export type TopicName = keyof typeof topics;
 export type BucketName = keyof typeof buckets;
 export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive' | 'deliverer' | 'importer';
 
-export const functions: Record<FunctionName, FunctionSpec> = {
+/**
+ * Declared with `satisfies` so each function's grants keep their literal keys: shared/env.ts
+ * derives a function's typed environment from them (a table it was not granted does not compile).
+ */
+const functionSpecs = {
   api: {
     entry: 'functions/api/handler.ts',
     description: 'Management API (/api/*)',
@@ -227,7 +231,12 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     topics: ['tasks'],
     buckets: { payloads: 'readwrite' },
   },
-};
+} satisfies Record<FunctionName, FunctionSpec>;
+
+/** The literal manifest, for types derived per function. */
+export type FunctionSpecs = typeof functionSpecs;
+
+export const functions: Record<FunctionName, FunctionSpec> = functionSpecs;
 
 /** Every env var a function receives from the manifest, in one list (for docs and the local stack). */
 export function resourceEnv(): { name: string; what: string }[] {

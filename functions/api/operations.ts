@@ -4,7 +4,7 @@ import type { Operation } from '../../shared/http/api-handler';
 import { openApiDocument } from '../../shared/openapi';
 import { routes } from '../../shared/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
-import type { ManagementDeps } from '../../shared/usecases/deps';
+import type { ManagementDeps } from '../../shared/ports';
 import { getEvent, listEvents } from '../../shared/usecases/events';
 import { previewCommand } from '../../shared/usecases/preview-command';
 import { sendTestDelivery } from '../../shared/usecases/test-webhook';

@@ -1,7 +1,9 @@
-import Mustache from 'mustache';
 import { aliasesFor, resolveWithAliases, type AliasTable } from './aliases';
 import { child, CONTEXT_VARS, MISSING, type EventContext } from './event-context';
 import { senderOf } from './sender';
+import { parseTemplate, type Token } from './template-syntax';
+
+export { parseTemplate, TemplateError } from './template-syntax';
 
 /**
  * Command templates: mustache syntax (`{{issue.title}}`, sections `{{#issue.labels}}{{name}} {{/issue.labels}}`,
@@ -29,38 +31,6 @@ export interface Rendered {
 export const MAX_RENDERED_CHARS = 100_000;
 /** Sections over large arrays nested in each other could otherwise render for a very long time. */
 const MAX_STEPS = 200_000;
-const TAGS: [string, string] = ['{{', '}}'];
-const CACHE_LIMIT = 1000;
-
-/** A template that failed to parse, with a message that names the place. */
-export class TemplateError extends Error {
-  override readonly name = 'TemplateError';
-}
-
-type Token = [string, string, number, number, Token[]?, number?];
-
-// A private writer: its cache is off (ours below is bounded) and the global `Mustache.tags`,
-// `escape` and `templateCache` other code may set stay untouched.
-const writer = new Mustache.Writer();
-(writer as unknown as { templateCache: undefined }).templateCache = undefined;
-const parsed = new Map<string, Token[]>();
-
-/** Parses a template (cached), or throws a {@link TemplateError} naming the line and column. */
-export function parseTemplate(template: string): Token[] {
-  const hit = parsed.get(template);
-  if (hit) return hit;
-  let tokens: Token[];
-  try {
-    tokens = writer.parse(template, TAGS) as Token[];
-  } catch (e) {
-    throw new TemplateError(describeParseError(template, (e as Error).message));
-  }
-  const partial = findPartial(tokens);
-  if (partial) throw new TemplateError(`partials such as {{> ${partial[1]}}} are not supported (${where(template, partial[2])})`);
-  if (parsed.size >= CACHE_LIMIT) parsed.delete(parsed.keys().next().value!);
-  parsed.set(template, tokens);
-  return tokens;
-}
 
 /**
  * Renders a template. Names resolve in `view` first, then in `payload`: pass the event's
@@ -177,38 +147,4 @@ function lookup(stack: unknown[], name: string): unknown {
     if (v !== MISSING) return v;
   }
   return MISSING;
-}
-
-function findPartial(tokens: Token[]): Token | null {
-  for (const t of tokens) {
-    if (t[0] === '>') return t;
-    if ((t[0] === '#' || t[0] === '^') && t[4]) {
-      const inner = findPartial(t[4]);
-      if (inner) return inner;
-    }
-  }
-  return null;
-}
-
-/** `line 2, column 5` of a character offset. */
-function where(template: string, offset: number): string {
-  const before = template.slice(0, offset);
-  const line = before.split('\n').length;
-  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
-}
-
-function describeParseError(template: string, message: string): string {
-  const m = /^(.*?) at (\d+)$/.exec(message);
-  if (!m) return `invalid template: ${message}`;
-  const [, what, at] = m;
-  const offset = Number(at);
-  const section = /^(Unclosed|Unopened) section "(.*)"$/.exec(what);
-  if (what === 'Unclosed tag') {
-    const open = template.lastIndexOf('{{', offset);
-    return `invalid template: a tag is not closed with }} (${where(template, open >= 0 ? open : offset)})`;
-  }
-  if (section?.[1] === 'Unclosed')
-    return `invalid template: section {{#${section[2]}}} is not closed with {{/${section[2]}}} (${where(template, offset)})`;
-  if (section?.[1] === 'Unopened') return `invalid template: {{/${section[2]}}} closes a section that is not open (${where(template, offset)})`;
-  return `invalid template: ${what} (${where(template, offset)})`;
 }

@@ -5,7 +5,7 @@ import { ForbiddenError, MalformedJsonError, NotFoundError, UnauthorizedError, U
 import { hasScope, type Principal, type Scope } from '../model/api-key';
 import type { FunctionName } from '../resources';
 import { routeKey, routes, type Route } from '../routes';
-import { errorResponse, lowerHeaders, rawBody } from './apigw';
+import { errorResponse, logServerError, lowerHeaders, rawBody } from './apigw';
 
 /** What the authorizer hands over (API Gateway simple-response context: strings only). */
 export interface AuthContext {
@@ -95,9 +95,7 @@ export function apiHandler<D>(fn: FunctionName, operations: Record<string, Opera
   };
   return middy<Event, APIGatewayProxyStructuredResultV2>()
     .onError(async (request) => {
-      request.response = errorResponse(request.error, (e) =>
-        console.error(JSON.stringify({ level: 'ERROR', message: e.message, code: e.code, cause: String((e.cause as Error)?.stack ?? e.cause) })),
-      );
+      request.response = errorResponse(request.error, logServerError(undefined));
     })
     .handler(dispatch);
 }

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorBody, toHooklineError, type HooklineError } from '../errors';
+import { jsonLogger } from '../log';
+import type { Logger } from '../ports';
 
 /** Exact request body bytes: API Gateway and Function URLs base64-encode non-text bodies. */
 export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): Buffer {
@@ -32,4 +34,9 @@ export function errorResponse(err: unknown, log?: (e: HooklineError) => void): A
   const e = toHooklineError(err);
   if (e.status >= 500) log?.(e);
   return json(e.status, errorBody(e), e.options.headers ?? {});
+}
+
+/** Logs a 5xx's cause (the client sees only the error body); before deps exist, as a JSON line. */
+export function logServerError(log: Logger | undefined): (e: HooklineError) => void {
+  return (e) => (log ?? jsonLogger()).error(e.message, { code: e.code, cause: String((e.cause as Error)?.stack ?? e.cause) });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseTemplate } from '../commands/template';
+import { parseTemplate } from '../commands/template-syntax';
 import { Conditions } from './conditions';
 import { IsoTime } from './common';
 

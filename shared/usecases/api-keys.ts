@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { ApiKeyRecord, Principal, Scope } from '../model/api-key';
 import type { ApiKeyStore, Page } from '../ports';
 import { recordAudit } from './audit';
-import type { Actor, ManagementDeps } from './deps';
+import type { Actor, ManagementDeps } from '../ports';
 
 /** The admin key from WEBHOOKS_ADMIN_KEY / Secrets Manager is never stored; it has this fixed id. */
 export const ADMIN_KEY_ID = 'key_admin';

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../model/audit';
-import type { Actor, ManagementDeps } from './deps';
+import type { Actor, ManagementDeps } from '../ports';
 
 /**
  * Records one change. Called after the change committed: the store has no cross-item

@@ -3,16 +3,8 @@ import { deliveryHeaders } from '../delivery/signing';
 import { classifyAnswer, classifyError } from '../delivery/outcome';
 import { retryDelaySeconds } from '../delivery/retry-schedule';
 import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../model/subscription';
-import type { DeliveryStore, InternalEvents } from '../ports';
+import type { DeliveryStore, InternalEvents, SendResult } from '../ports';
 import { INTERNAL_TYPES } from './subscriptions';
-
-/** What one HTTP attempt returned (the SSRF-guarded client's answer). */
-export interface SendResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  bodyExcerpt: string;
-  durationMs: number;
-}
 
 export interface DeliverDeps {
   deliveries: DeliveryStore;

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { NotFoundError } from '../errors';
 import type { EventRecord, EventStatus } from '../model/event';
 import type { Page } from '../ports';
-import type { ManagementDeps } from './deps';
+import type { ManagementDeps } from '../ports';
 import { decodePayload } from './process-events';
 import { getWebhook } from './webhooks';
 

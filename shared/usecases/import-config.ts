@@ -3,24 +3,9 @@ import type { ErrorDetail } from '../errors';
 import { HooklineError } from '../errors';
 import { isMaskOf, reconcileServerFields } from './server-fields';
 import { backupConfig, createWebhook, replaceWebhook } from './webhooks';
-import type { ManagementDeps } from './deps';
+import type { ImportLog, ImportResult, ManagementDeps } from '../ports';
 
-/** `{"file","status":"applied|rejected","webhook_id","errors":[{"path","message"}],"at"}` (+ whether anything changed). */
-export interface ImportResult {
-  file: string;
-  status: 'applied' | 'rejected';
-  webhook_id: string | null;
-  errors: ErrorDetail[];
-  at: string;
-  changed: boolean;
-}
-
-export interface ImportLog {
-  append(r: ImportResult): Promise<void>;
-  list(limit: number, cursor?: string): Promise<{ items: ImportResult[]; next_cursor: string | null }>;
-}
-
-type Deps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault'> & { imports: ImportLog };
+export type ImportDeps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault'> & { imports: ImportLog };
 
 const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
 
@@ -31,7 +16,7 @@ const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof
  * Invalid (bad JSON, schema errors, unknown provider, unsafe regex): nothing changes and every
  * error is recorded with its field path for `GET /api/config/imports`.
  */
-export async function importConfigFile(deps: Deps, file: string, content: string): Promise<ImportResult> {
+export async function importConfigFile(deps: ImportDeps, file: string, content: string): Promise<ImportResult> {
   const at = deps.clock.now().toISOString();
   const name = file.split('/').pop()!;
   const reject = async (errors: ErrorDetail[], webhookId: string | null = null): Promise<ImportResult> => {

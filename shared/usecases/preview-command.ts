@@ -6,7 +6,7 @@ import { commandText } from '../commands/default-prompt';
 import { NotFoundError, ValidationError } from '../errors';
 import type { CommandPreview, CommandPreviewInput } from '../model/command-preview';
 import type { Command } from '../model/webhook';
-import type { ManagementDeps } from './deps';
+import type { ManagementDeps } from '../ports';
 import { storedPayloadText } from './events';
 import { decodePayload } from './process-events';
 import { sampleEvent, type SampleEvent } from './sample-event';

@@ -12,7 +12,7 @@ import { commandText } from '../commands/default-prompt';
 import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
-import type { ChannelDirectory, EventStore, InternalEvents, PayloadStore, QuestionStore } from '../ports';
+import type { ChannelDirectory, EventStore, InternalEvents, Logger, PayloadStore, QuestionStore } from '../ports';
 import { evaluateConditions } from '../commands/evaluate-conditions';
 import { resolveChannelNames } from './channel-names';
 
@@ -30,7 +30,7 @@ export interface ProcessDeps {
   internal?: InternalEvents;
   /** Slack channel ids to names, for `channel: "#name"` conditions (see channel-names.ts). */
   channels?: ChannelDirectory;
-  log?: (level: 'INFO' | 'WARN' | 'ERROR', message: string, extra?: Record<string, unknown>) => void;
+  log?: Logger;
 }
 
 /** One SQS record as the consumer sees it. */
@@ -91,7 +91,7 @@ export async function processEvents(deps: ProcessDeps, records: QueuedRecord[], 
     const msg = QueuedEvent.safeParse(json);
     if (!msg.success) {
       // A malformed message never becomes valid: let SQS move it to the DLQ after maxReceiveCount.
-      deps.log?.('ERROR', 'malformed queue message', { messageId: rec.messageId, issues: msg.error?.issues.slice(0, 3) });
+      deps.log?.error('malformed queue message', { messageId: rec.messageId, issues: msg.error?.issues.slice(0, 3) });
       failed.push(rec.messageId);
       continue;
     }
@@ -114,7 +114,7 @@ export async function processEvents(deps: ProcessDeps, records: QueuedRecord[], 
       try {
         await processOne(deps, p, ref, opts);
       } catch (err) {
-        deps.log?.('ERROR', 'event processing failed', { event_id: p.msg.event_id, attempt: p.rec.receiveCount, error: String(err) });
+        deps.log?.error('event processing failed', { event_id: p.msg.event_id, attempt: p.rec.receiveCount, error: String(err) });
         if (p.rec.receiveCount >= opts.maxReceiveCount) await recordFailure(deps, p, ref, err);
         failed.push(p.rec.messageId);
       }
@@ -184,7 +184,7 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   const mayAnswer = Boolean(webhook?.reply) && !p.msg.handshake;
   const ignore = async (extra: Partial<EventRecord> = {}) => {
     const stored = await deps.events.putIfAbsent({ ...record, status: 'ignored', processed_at: deps.clock.now().toISOString(), ...extra });
-    if (!stored) deps.log?.('INFO', 'duplicate delivery ignored', { event_id: p.msg.event_id });
+    if (!stored) deps.log?.info('duplicate delivery ignored', { event_id: p.msg.event_id });
     else await announce(deps, record, 'ignored');
   };
   if (!webhook) return ignore({ error: 'webhook was deleted before the event was processed' });
@@ -214,7 +214,7 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   if (!fresh) {
     const existing = await deps.events.get(p.msg.event_id);
     if (existing && existing.status !== 'received') {
-      deps.log?.('INFO', 'duplicate delivery ignored', { event_id: p.msg.event_id });
+      deps.log?.info('duplicate delivery ignored', { event_id: p.msg.event_id });
       return;
     }
   }
@@ -258,6 +258,11 @@ async function recordFailure(deps: ProcessDeps, p: Parsed, ref: PayloadRef, err:
     if (existing && existing.status !== 'received') return;
     await deps.events.put({ ...baseRecord(deps, p, ref), status: 'failed', processed_at: deps.clock.now().toISOString(), error: String((err as Error)?.message ?? err).slice(0, 500) });
   } catch (e) {
-    deps.log?.('ERROR', 'could not record the failure', { event_id: p.msg.event_id, error: String(e) });
+    deps.log?.error('could not record the failure', { event_id: p.msg.event_id, error: String(e) });
   }
+}
+
+/** Seconds before a failed event is tried again: 10 s, 20 s, 40 s ... capped at 15 minutes. */
+export function consumerRetrySeconds(receiveCount: number): number {
+  return Math.min(10 * 2 ** Math.max(0, receiveCount - 1), 900);
 }

@@ -12,32 +12,8 @@ import { maskSecret } from '../mask';
 import { MAX_DELIVERY_BODY_BYTES, type DeliveryRecord, type SubscriptionCreate, type SubscriptionRecord } from '../model/subscription';
 import type { z } from 'zod';
 import type { PreviewEvent } from '../model/subscription';
-import type { DeliveryQueue, DeliveryStore, Page, SubscriptionStore } from '../ports';
+import type { Actor, DeliveryStore, OutboundDeps, Page, PublishResult } from '../ports';
 import { recordAudit } from './audit';
-import type { Actor, ManagementDeps } from './deps';
-
-export interface OutboundDeps extends Pick<ManagementDeps, 'audit' | 'clock' | 'ids'> {
-  subscriptions: SubscriptionStore;
-  deliveries: DeliveryStore;
-  deliveryQueue: DeliveryQueue;
-  /** Publish results by idempotency id (a repeated `id` answers the first result). */
-  publishes: { get(id: string): Promise<PublishResult | null>; putIfAbsent(id: string, r: PublishResult): Promise<boolean> };
-  /**
-   * Cached list of subscriptions (no Scan on the publish path). `fresh`: check the change counter
-   * first, so a change made in any container is seen at once (publishes); without it the list is
-   * at most CONFIG_CACHE_SECONDS old (the pre-check of internal events).
-   */
-  allSubscriptions(fresh?: boolean): Promise<SubscriptionRecord[]>;
-  /** Called after a subscription changes: bumps the change counter every container's publish checks. */
-  subscriptionsChanged(): Promise<void> | void;
-  allowPrivateTargets: boolean;
-  retentionDays: number;
-}
-
-export interface PublishResult {
-  event_id: string;
-  deliveries: number;
-}
 
 /** A subscription as the API shows it: secret masked unless `reveal`. */
 export function subscriptionView(s: SubscriptionRecord, reveal = false) {

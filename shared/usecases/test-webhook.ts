@@ -1,6 +1,6 @@
 import { ConflictError, HooklineError, ValidationError } from '../errors';
 import { providerAdapter } from '../providers';
-import type { ManagementDeps } from './deps';
+import type { ManagementDeps } from '../ports';
 import { getWebhook } from './webhooks';
 
 export interface TestResult {

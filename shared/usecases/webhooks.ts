@@ -7,7 +7,7 @@ import { providerAdapter } from '../providers';
 import { recordAudit } from './audit';
 import { channelNameProblems } from './channel-names';
 import { endpointOf, idFromServerFields, reconcileServerFields, urlOf } from './server-fields';
-import type { Actor, ManagementDeps } from './deps';
+import type { Actor, ManagementDeps } from '../ports';
 
 type Deps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault'>;
 

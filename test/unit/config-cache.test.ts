@@ -1,5 +1,5 @@
 import { cachedLoader } from '../../shared/config-cache';
-import { retryDelaySeconds } from '../../functions/consumer/handler';
+import { consumerRetrySeconds as retryDelaySeconds } from '../../shared/usecases/process-events';
 
 describe('cachedLoader', () => {
   it('reads once per TTL, caches misses, and retries after a failure', async () => {

@@ -2,7 +2,8 @@ import { renderBodyTemplate, bodyTemplateIssues } from '../../shared/delivery/bo
 import { hourIn, hourInWindow } from '../../shared/commands/time-window';
 import { SubscriptionCreate } from '../../shared/model/subscription';
 import type { DeliveryRecord, SubscriptionRecord } from '../../shared/model/subscription';
-import { deliveryBody, explainMatch, previewSubscription, publishEvent, type OutboundDeps, type PublishedEvent } from '../../shared/usecases/subscriptions';
+import type { OutboundDeps } from '../../shared/ports';
+import { deliveryBody, explainMatch, previewSubscription, publishEvent, type PublishedEvent } from '../../shared/usecases/subscriptions';
 
 // The outbound design's (seeds/004) filter configuration, as written there (YAML turned into JSON).
 const DESIGN_FILTERS = {

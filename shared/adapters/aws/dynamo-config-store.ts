@@ -5,8 +5,7 @@ import type { ApiKeyRecord } from '../../model/api-key';
 import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
 import type { SubscriptionRecord } from '../../model/subscription';
-import type { ImportLog, ImportResult } from '../../usecases/import-config';
-import type { ApiKeyStore, AuditLog, Page, SecretVault, SubscriptionStore, WebhookStore } from '../../ports';
+import type { ApiKeyStore, AuditLog, ImportLog, ImportResult, Page, PublishLog, SecretVault, SubscriptionStore, WebhookStore } from '../../ports';
 import { putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 
@@ -257,7 +256,7 @@ export const PUBLISH_ID_DAYS = 30;
  * Results of `POST /api/events` by idempotency id (pk=publish), kept PUBLISH_ID_DAYS: the item
  * carries `expires_at` (epoch seconds), the config table's TTL attribute.
  */
-export class DynamoPublishLog {
+export class DynamoPublishLog implements PublishLog {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly clock: Clock = systemClock) {}
 
   async get(id: string): Promise<{ event_id: string; deliveries: number } | null> {

@@ -1,7 +1,6 @@
 import { randomIds, systemClock } from '../../clock';
-import type { ResourceEnv, Settings } from '../../env';
-import type { ManagementDeps } from '../../usecases/deps';
-import type { OutboundDeps } from '../../usecases/subscriptions';
+import type { FunctionResources, Settings } from '../../env';
+import type { ManagementDeps, OutboundDeps } from '../../ports';
 import { documentClient, s3Client, sqsClient } from './clients';
 import { DynamoApiKeyStore, DynamoAuditLog, DynamoImportLog, DynamoPublishLog, DynamoSecretVault, DynamoSubscriptionStore, DynamoWebhookStore } from './dynamo-config-store';
 import { S3BackupStore } from './s3-backup-store';
@@ -14,9 +13,14 @@ import { DynamoTaskStore } from './dynamo-task-store';
 import { S3PayloadStore } from './s3-payload-store';
 import { SqsEventQueue } from './sqs-event-queue';
 
-/** The management API's adapters, wired to the resources its env names. */
+/** What publishing needs from a function's grants (config and deliveries tables, deliveries queue). */
+export interface OutboundResources {
+  tables: Record<'config' | 'deliveries', string>;
+  queues: Record<'deliveries', string>;
+}
+
 /** Subscriptions, deliveries and publishing, for every function that publishes or manages them. */
-export function outboundDeps(r: ResourceEnv, s: Settings): OutboundDeps {
+export function outboundDeps(r: OutboundResources, s: Settings): OutboundDeps {
   const db = documentClient();
   const subscriptions = new DynamoSubscriptionStore(db, r.tables.config);
   const ttlMs = s.CONFIG_CACHE_SECONDS * 1000;
@@ -68,9 +72,11 @@ export function outboundDeps(r: ResourceEnv, s: Settings): OutboundDeps {
   };
 }
 
-export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
+/** The management API's adapters, wired to the resources its env names. */
+export function managementDeps(r: FunctionResources<'api'>, s: Settings): ManagementDeps {
   const db = documentClient();
   const outbound = outboundDeps(r, s);
+  const dlqs: Record<string, string> = r.dlqs;
   return {
     webhooks: new DynamoWebhookStore(db, r.tables.config),
     keys: new DynamoApiKeyStore(db, r.tables.config),
@@ -88,7 +94,7 @@ export function managementDeps(r: ResourceEnv, s: Settings): ManagementDeps {
     imports: new DynamoImportLog(db, r.tables.config),
     queues: new SqsQueueAdmin(
       sqsClient(),
-      Object.fromEntries(Object.entries(r.queues).map(([name, url]) => [name, { url, ...(r.dlqs[name] ? { dlqUrl: r.dlqs[name] } : {}) }])),
+      Object.fromEntries(Object.entries(r.queues).map(([name, url]) => [name, { url, ...(dlqs[name] ? { dlqUrl: dlqs[name] } : {}) }])),
     ),
     outbound,
   };

@@ -1,0 +1,48 @@
+import { documentClient, sqsClient } from '../../shared/adapters/aws/clients';
+import { DynamoSubscriptionStore } from '../../shared/adapters/aws/dynamo-config-store';
+import { DynamoDeliveryStore } from '../../shared/adapters/aws/dynamo-delivery-store';
+import type { BatchDeps } from '../../shared/adapters/aws/sqs-batch';
+import { outboundDeps } from '../../shared/adapters/aws/wiring';
+import { systemClock } from '../../shared/clock';
+import { cachedLoader } from '../../shared/config-cache';
+import { guardedFetch } from '../../shared/delivery/ssrf';
+import { loadEnv } from '../../shared/env';
+import { jsonLogger } from '../../shared/log';
+import type { DeliverDeps } from '../../shared/usecases/deliver';
+import { internalEvents } from '../../shared/usecases/subscriptions';
+
+export type DelivererDeps = DeliverDeps & BatchDeps;
+
+/** The deliverer's composition root, built once per container. */
+export function wire(): DelivererDeps {
+  const { resources, settings } = loadEnv('deliverer');
+  const log = jsonLogger();
+  const subscriptions = new DynamoSubscriptionStore(documentClient(), resources.tables.config);
+  const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
+  const loadSubscription = cachedLoader((id) => subscriptions.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
+  return {
+    deliveries: new DynamoDeliveryStore(documentClient(), resources.tables.deliveries),
+    loadSubscription,
+    reloadSubscription: loadSubscription.reload,
+    send: (url, headers, body, timeoutMs) => guardedFetch(url, { method: 'POST', headers, body }, { allowPrivate, timeoutMs }),
+    async disableSubscription(id, reason) {
+      const s = await subscriptions.get(id);
+      if (s?.enabled) await subscriptions.replace({ ...s, enabled: false, disabled_reason: reason, updated_at: systemClock.now().toISOString(), version: s.version + 1 }, s.version);
+    },
+    async setFailingSince(id, value) {
+      const s = await subscriptions.get(id);
+      if (!s || s.failing_since === value || (value && s.failing_since)) return;
+      const { failing_since: _f, ...rest } = s;
+      await subscriptions.replace({ ...rest, ...(value ? { failing_since: value } : {}), version: s.version + 1 }, s.version).catch(() => undefined);
+    },
+    autoDisableAfterDays: settings.AUTO_DISABLE_AFTER_DAYS,
+    internal: internalEvents(outboundDeps(resources, settings), (message, extra) => log.error(message, extra)),
+    // CloudWatch embedded metric format: the log line becomes the metric, no PutMetricData call.
+    metric: (name, dimensions) =>
+      console.log(JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Hookline', Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }] }, ...dimensions, [name]: 1 })),
+    clock: systemClock,
+    sqs: sqsClient(),
+    queueUrl: resources.queues.deliveries,
+    log,
+  };
+}
