@@ -31,12 +31,20 @@ export function isTimeZone(zone: string): boolean {
   return formatter(zone) !== null;
 }
 
+let last = { zone: '', ms: NaN, hour: NaN };
+
 /** The hour (0-23) of `at` on the wall clock of `zone`, or NaN for an unknown zone. */
 export function hourIn(zone: string, at: Date): number {
+  const ms = at.getTime();
+  // One published event is judged by every subscription in turn: remember the last answer
+  // (formatToParts costs a few microseconds).
+  if (last.ms === ms && last.zone === zone) return last.hour;
   const f = formatter(zone);
-  if (!f) return NaN;
+  if (!f || Number.isNaN(ms)) return NaN;
   const part = f.formatToParts(at).find((p) => p.type === 'hour');
-  return part ? Number(part.value) % 24 : NaN;
+  const hour = part ? Number(part.value) % 24 : NaN;
+  last = { zone, ms, hour };
+  return hour;
 }
 
 /** Whether `hour` lies in [start, end), wrapping midnight when start > end. */
