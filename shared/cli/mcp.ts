@@ -68,6 +68,7 @@ export const TOOL_SPECS: ToolSpec[] = [
   { name: 'replay_event', operation: 'replayEvent', description: 'Run the commands again on a stored event (as a new event).' },
   { name: 'publish_event', operation: 'publishEvent', description: 'Publish an event (type, data, optional id for idempotency) to every matching outbound subscription.' },
   { name: 'list_subscriptions', operation: 'listSubscriptions', description: 'List outbound subscriptions (secrets masked).' },
+  { name: 'preview_subscription', operation: 'previewStoredSubscription', description: 'Whether a subscription selects an event (given as type/data, or a sample), why not, and the exact body it would be sent. Changes nothing.' },
   { name: 'list_deliveries', operation: 'listDeliveries', description: "A subscription's deliveries, newest first (filter by status: pending, sending, success, retrying, failed)." },
   { name: 'get_delivery', operation: 'getDelivery', description: 'One delivery with every attempt (status code, duration, response excerpt, error) and the exact body sent.' },
   { name: 'retry_delivery', operation: 'retryDelivery', description: 'Send a delivery again.' },

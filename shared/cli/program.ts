@@ -470,6 +470,31 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
       show(s, [s], ['subscription_id', 'secret', 'previous_secret_expires_at', 'version']);
       if (!json()) io.err('The new secret is shown once: give it to the subscriber now.');
     });
+  cmd(subs, 'preview [id]', 'whether a subscription (a saved one by id, or one given by flags/--data, not saved) selects an event (given, or a sample), why not, and the exact body it would send; changes nothing', "hookline subscriptions preview sub_6806d7fd5d --type agent:complete --event-data '{\"task_id\":\"t1\"}'", 'previewStoredSubscription', 'previewSubscription')
+    .option('--endpoint <url>', 'an unsaved subscription: its URL')
+    .option('--events <patterns>', 'an unsaved subscription: comma-separated patterns')
+    .option('--data <json>', 'an unsaved subscription as JSON (filters, body_template...)')
+    .option('--file <path>', 'an unsaved subscription from a JSON file')
+    .option('--type <type>', 'the event type to try (default: a sample event)')
+    .option('--event-data <json>', "the event's data, as JSON or text")
+    .option('--timestamp <iso>', 'when the event happens (for time_window filters)')
+    .action(async (id: string | undefined, o: { endpoint?: string; events?: string; data?: string; file?: string; type?: string; eventData?: string; timestamp?: string }) => {
+      if (o.eventData !== undefined && o.type === undefined) throw new CliError('--event-data needs --type.', 2);
+      const event = o.type ? { event: { type: o.type, ...(o.eventData !== undefined ? { data: jsonOrText(o.eventData) } : {}), ...(o.timestamp ? { timestamp: o.timestamp } : {}) } } : {};
+      let r: Record<string, any>;
+      if (id) {
+        if (o.endpoint || o.events || o.data !== undefined || o.file !== undefined) throw new CliError('Give a saved subscription id or an unsaved subscription (--endpoint/--events/--data/--file), not both.', 2);
+        r = await api().call('POST', `/api/subscriptions/${enc(id)}/preview`, event);
+      } else {
+        const subscription = { ...(jsonInput(o, 'the subscription') ?? {}), ...pick({ url: o.endpoint, events: o.events?.split(',').map((e) => e.trim()).filter(Boolean) }, ['url', 'events']) };
+        r = await api().call('POST', '/api/subscriptions/preview', { subscription, ...event });
+      }
+      if (json()) return show(r);
+      io.out(`${r.matched ? 'SELECTED' : 'NOT SELECTED'} (${r.event?.source} ${r.event?.type} ${r.event?.id})`);
+      for (const reason of r.reasons ?? []) io.out(`  - ${reason}`);
+      io.out(`body:\n${r.rendered}`);
+      if (r.missing?.length) io.out(`absent template variables: ${r.missing.join(', ')}`);
+    });
   const listDeliveries = async (id: string, o: { status?: string }) => {
     const items = await all<Record<string, unknown>>(api(), `/api/subscriptions/${enc(id)}/deliveries${query({ status: o.status })}`);
     show(items, items, deliveryCols);

@@ -138,6 +138,11 @@ describe('the CLI, used by a person or a script', () => {
     expect(await jsonOf('subscriptions', 'stats', sub.subscription_id)).toMatchObject({ subscription_id: sub.subscription_id, deliveries: 1 });
     expect((await jsonOf('subscriptions', 'deliveries', sub.subscription_id)).length).toBe(1);
     expect((await jsonOf('subscriptions', 'test', sub.subscription_id)).delivery_id).toMatch(/^dlv_/);
+    const chosen = await cli('subscriptions', 'preview', sub.subscription_id, '--type', 'other.thing', '--event-data', '{"n":2}');
+    expect(chosen.out).toMatch(/^SELECTED \(event other\.thing /);
+    expect(chosen.out).toContain('"n":2');
+    const unsaved = await jsonOf('subscriptions', 'preview', '--endpoint', 'https://example.com/x', '--events', 'only.this', '--type', 'not.this');
+    expect(unsaved).toMatchObject({ matched: false, reasons: [expect.any(String)] });
     expect(await jsonOf('subscriptions', 'pause', sub.subscription_id)).toMatchObject({ enabled: false });
     expect(await jsonOf('subscriptions', 'recover', sub.subscription_id)).toMatchObject({ enabled: true, was_enabled: false, retried: 0 });
     expect(await jsonOf('subscriptions', 'resume', sub.subscription_id)).toMatchObject({ enabled: true });
