@@ -264,6 +264,15 @@ describe('the subscription preview', () => {
     expect(await deliveries(sub.subscription_id)).toEqual([]);
   });
 
+  it('stores any JSON template as written: empty keys and strings, empty lists and objects, nesting', async () => {
+    const template = JSON.parse('{"":"{{type}}","list":[[],{},null,1.5,true,""],"deep":{"a":{"b":{"c":"{{data}}"}}}}');
+    const k = await sink();
+    const sub = await subscribe({ url: k.url, events: ['template.shapes'], body_template: template });
+    expect((await api(`/api/subscriptions/${sub.subscription_id}`)).body.body_template).toEqual(template);
+    const r = await api(`/api/subscriptions/${sub.subscription_id}/preview`, { event: { type: 'template.shapes', data: { n: 1 } } });
+    expect(r.body.rendered).toBe('{"":"template.shapes","list":[[],{},null,1.5,true,""],"deep":{"a":{"b":{"c":{"n":1}}}}}');
+  });
+
   it('answers 400 with the path of an invalid subscription or event, and 404 for an unknown id', async () => {
     const bad = await api('/api/subscriptions/preview', { subscription: { url: 'https://x.example/h', events: ['*'], filters: { time_window: { start_hour: 9, end_hour: 17, timezone: 'Mars/Olympus' } }, body_template: { text: '{{#open}}' } }, event: { type: 'bad type!' } });
     expect(bad.status).toBe(400);
