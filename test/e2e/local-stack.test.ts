@@ -71,8 +71,10 @@ describe('npm start (end to end, as a provider would use it)', () => {
     const { event_id } = (await res.json()) as { event_id: string };
     const ev = await pollUntil(async () => {
       const x = await call(`/api/webhooks/e2e-gh/events/${event_id}`);
-      return x.status === 200 ? ((await x.json()) as any) : undefined;
-    }, 'the stored event');
+      const e = x.status === 200 ? ((await x.json()) as any) : undefined;
+      // The consumer logs the event as `received` before it runs the commands: wait for the outcome.
+      return e && e.status !== 'received' ? e : undefined;
+    }, 'the processed event');
     expect(ev).toMatchObject({ status: 'processed', event_type: 'issues.opened', delivery_id: 'e2e-delivery-1' });
     expect(ev.payload).toEqual(payload);
 

@@ -2,6 +2,7 @@ import { compileConditions } from '../../../shared/commands/evaluate-conditions'
 import { anyTriggerMatches, explainCommand, matchCommands, triggerMatches } from '../../../shared/commands/match';
 import type { Command } from '../../../shared/model/webhook';
 import { agentComment, ctx, issueOpened, questionOpened, sentryIssue, slashCommand } from './payloads';
+import { cpuMs } from '../../support/cpu-time';
 
 const cmd = (id: string, trigger: string, extra: Partial<Command> = {}): Command => ({ command_id: id, trigger, action: 'comment', priority: 0, ...extra });
 const ids = (cs: Command[]) => cs.map((c) => c.command_id);
@@ -63,9 +64,9 @@ describe('matchCommands', () => {
   it('never lets a refused regex match, even when it was stored before the check existed', () => {
     const commands = [cmd('cmd_a', '*', { conditions: { all: [{ field: 'title', op: 'regex', value: '(a+)+$' }] } })];
     const event = ctx('custom', 'x', { title: `${'a'.repeat(30)}!` });
-    const t0 = performance.now();
-    expect(matchCommands(commands, event)).toEqual([]);
-    expect(performance.now() - t0).toBeLessThan(50);
+    let matched: unknown;
+    expect(cpuMs(() => (matched = matchCommands(commands, event)))).toBeLessThan(50);
+    expect(matched).toEqual([]);
   });
 
   it('compiles each command once and notices a replaced trigger, conditions object, priority or list', () => {
