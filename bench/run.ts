@@ -3,6 +3,7 @@
  *   1. receiver CPU per request against a minimal reference receiver (own process);
  *   2. bundle size and cold import time of every Lambda against an SQS-client-only bundle;
  *   3. AWS calls per received event through the in-process local stack (own process).
+ *   4.-6. provider verifiers, matching, outbound deliveries; 7. the console (bench/console.ts).
  * The sections run one after another so they do not compete for the two cores.
  */
 import { execFileSync } from 'node:child_process';
@@ -71,6 +72,9 @@ const matchingRows = await runMatchingBench();
 log('outbound deliveries against a bare fetch ...');
 const { runDeliveryBench, formatDeliveryTable } = await import('./deliveries');
 const deliveryRows = await runDeliveryBench();
+log('console: first-load size and render time in headless Chromium ...');
+const { runConsoleBench, formatConsoleSection } = await import('./console');
+const consoleResult = await runConsoleBench();
 const nodeVersion = cpu.node;
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -207,6 +211,10 @@ ${formatMatchingTable(matchingRows)}
 Hookline's delivery path (\`deliverOne\`: claim, Standard Webhooks + X-Hookline-Signature signing, SSRF-guarded POST with the address checked at connect time, attempt recorded; store in memory) against a bare \`fetch\` POST of the same 2 KB body to the same loopback sink, same run. The guarded client opens a fresh connection per delivery (the address check runs at connect time), while \`fetch\` keeps connections alive: most of the difference is that.
 
 ${formatDeliveryTable(deliveryRows)}
+
+## 7. Console
+
+${formatConsoleSection(consoleResult)}
 `;
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
 log(`wrote BENCHMARKS.md (${totalSecs} s)`);
