@@ -16,6 +16,14 @@ export function errorsByPath(e: Error | undefined): Record<string, string> {
   return out;
 }
 
+/** The error for `path`; a path ending in `*` takes the first error under that prefix (a JSON field). */
+export function lookup(errors: Record<string, string>, path: string): string | undefined {
+  if (!path.endsWith('*')) return errors[path];
+  const prefix = path.slice(0, -1);
+  const hit = Object.keys(errors).find((k) => k === prefix.replace(/\.$/, '') || k.startsWith(prefix));
+  return hit === undefined ? undefined : `${hit}: ${errors[hit]}`;
+}
+
 interface ControlProps {
   id: string;
   'aria-describedby'?: string;
@@ -26,7 +34,7 @@ interface ControlProps {
 export function Field(p: { label: string; path?: string; hint?: ComponentChildren; error?: string; children: (c: ControlProps) => ComponentChildren; class?: string }) {
   const id = useId();
   const errors = useContext(FieldErrors);
-  const error = p.error ?? (p.path ? errors[p.path] : undefined);
+  const error = p.error ?? (p.path ? lookup(errors, p.path) : undefined);
   const described = [p.hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`field${error ? ' invalid' : ''}${p.class ? ` ${p.class}` : ''}`}>
