@@ -79,8 +79,8 @@ export class VersionMismatchError extends HooklineError {
 
 export class PayloadTooLargeError extends HooklineError {
   override readonly name = 'PayloadTooLargeError';
-  constructor(limit: number) {
-    super('payload_too_large', `The request body exceeds ${limit} bytes.`, 413);
+  constructor(limit: number, details: ErrorDetail[] = [], message = `The request body exceeds ${limit} bytes.`) {
+    super('payload_too_large', message, 413, { details });
   }
 }
 

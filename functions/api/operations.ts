@@ -5,7 +5,7 @@ import { openApiDocument } from '../../shared/openapi';
 import { routes } from '../../shared/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
 import type { ManagementDeps } from '../../shared/ports';
-import { getEvent, listEvents } from '../../shared/usecases/events';
+import { getEventJson, listEvents } from '../../shared/usecases/events';
 import { previewCommand } from '../../shared/usecases/preview-command';
 import { sendTestDelivery } from '../../shared/usecases/test-webhook';
 import { getTask, listTasks, patchTask } from '../../shared/usecases/tasks';
@@ -108,7 +108,8 @@ export const operations: Record<string, Op> = {
     return json(200, await listEvents(deps, req.params.id, req.query.limit as number, req.query.cursor as string | undefined, req.query.status as never));
   },
   async getEvent(deps, req) {
-    return json(200, await getEvent(deps, req.params.id, req.params.event_id));
+    // The payload is served as stored, not re-serialized (any depth; byte for byte).
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: await getEventJson(deps, req.params.id, req.params.event_id) };
   },
 
   async listTasks(deps, req) {

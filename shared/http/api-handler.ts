@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { ForbiddenError, MalformedJsonError, NotFoundError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, type ErrorDetail } from '../errors';
+import { ForbiddenError, MalformedJsonError, NotFoundError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, type ErrorDetail } from '../errors';
+import { LIMITS } from '../model/common';
 import { hasScope, type Principal, type Scope } from '../model/api-key';
 import type { FunctionName } from '../resources';
 import { routeKey, routes, type Route } from '../routes';
@@ -57,6 +58,7 @@ function parseRequest(route: Route, event: Event, principal: Principal): Req {
   let body: unknown;
   if (route.body) {
     const raw = rawBody(event);
+    if (raw.length > LIMITS.apiBodyBytes) throw new PayloadTooLargeError(LIMITS.apiBodyBytes, [{ path: '(body)', message: `at most ${LIMITS.apiBodyBytes} bytes` }]);
     const ct = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (raw.length && ct && ct !== 'application/json' && !ct.endsWith('+json')) throw new UnsupportedMediaTypeError(ct, 'application/json');
     let json: unknown = {};
@@ -68,7 +70,12 @@ function parseRequest(route: Route, event: Event, principal: Principal): Req {
       }
     }
     const parsed = route.body.safeParse(json);
-    if (!parsed.success) throw new ValidationError('The request body is invalid.', zodDetails(parsed.error));
+    if (!parsed.success) {
+      // A size limit (an issue carrying status 413, see BoundedJson) is a 413 naming its fields.
+      const tooLarge = parsed.error.issues.filter((i) => (i as { params?: { status?: number } }).params?.status === 413);
+      if (tooLarge.length) throw new PayloadTooLargeError(0, zodDetails({ issues: tooLarge } as z.ZodError), `Too large: ${zodDetails({ issues: tooLarge } as z.ZodError).map((d) => d.path).join(', ')}.`);
+      throw new ValidationError('The request body is invalid.', zodDetails(parsed.error));
+    }
     body = parsed.data;
   }
   return { params: params.data as Record<string, string>, query: query.data as Record<string, unknown>, body, principal, ifMatch: parseIfMatch(headers['if-match']) };

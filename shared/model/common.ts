@@ -13,6 +13,52 @@ export function isStorableId(s: string): boolean {
 }
 export const ResourceId = z.string().min(1).max(MAX_ID_CHARS).refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogates)');
 
+/**
+ * Size and depth limits of what clients send, checked before anything is stored (README, "Limits
+ * and bad input"): each keeps one DynamoDB item well under DynamoDB's 400 KB, also after delivery
+ * attempts are appended, and JSON is stored as text so DynamoDB's 32 levels never apply.
+ */
+export const LIMITS = {
+  /** Any API request body. */
+  apiBodyBytes: 1024 * 1024,
+  /** Nesting of any free-form JSON value a client sends (task results, event data, condition values). */
+  jsonDepth: 64,
+  taskResultBytes: 128 * 1024,
+  eventDataBytes: 128 * 1024,
+  /** A whole webhook config (commands, templates, conditions) as stored. */
+  webhookConfigBytes: 256 * 1024,
+  /** A whole subscription as stored. */
+  subscriptionBytes: 64 * 1024,
+} as const;
+
+/** Nesting depth of a JSON value, counted without recursion (any depth, no stack overflow); stops past `stop`. */
+export function jsonDepth(value: unknown, stop = Number.MAX_SAFE_INTEGER): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    const depth = d + 1;
+    if (depth > max) max = depth;
+    if (max >= stop) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child && typeof child === 'object') stack.push([child, depth]);
+  }
+  return max;
+}
+
+/**
+ * Free-form JSON with a depth limit (400) and a size limit (413: the issue carries `status`, which
+ * the API handler turns into payload_too_large naming the field).
+ */
+export function BoundedJson(maxBytes: number, maxDepth: number = LIMITS.jsonDepth) {
+  return z.unknown().superRefine((v, ctx) => {
+    if (v === undefined) return;
+    if (jsonDepth(v, maxDepth + 1) > maxDepth) return ctx.addIssue({ code: 'custom', message: `nested more than ${maxDepth} levels deep` });
+    const bytes = Buffer.byteLength(JSON.stringify(v));
+    if (bytes > maxBytes) ctx.addIssue({ code: 'custom', message: `${bytes} bytes as JSON; at most ${maxBytes}`, params: { status: 413 } });
+  });
+}
+
 /** `GET ...?limit=N&cursor=C` */
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),

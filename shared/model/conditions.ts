@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BoundedJson, LIMITS } from './common';
 import { checkRegex } from '../commands/safe-regex';
 import { isTimeZone } from '../commands/time-window';
 import { parseTimestamp } from '../commands/timestamp';
@@ -13,7 +14,8 @@ export const FieldCondition = z
   .object({
     field: z.string().min(1).max(200),
     op: z.enum(['eq', 'ne', 'in', 'contains', 'regex', 'exists', 'gt', 'lt']),
-    value: z.unknown().optional(),
+    // Stored as JSON text, so depth is only bounded against pathological nesting.
+    value: BoundedJson(LIMITS.webhookConfigBytes).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

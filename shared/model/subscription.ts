@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime } from './common';
+import { BoundedJson, IsoTime, LIMITS } from './common';
 import { SubscriptionFilters } from './conditions';
 import { parseSubscriptionSecret } from '../delivery/signing';
 import { bodyTemplateIssues, type JsonValue } from '../delivery/body-template';
@@ -189,7 +189,7 @@ export interface DeliveryRecord {
 export const PublishInput = z
   .object({
     type: z.string().min(1).max(200).regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits and _ : . -'),
-    data: z.unknown(),
+    data: BoundedJson(LIMITS.eventDataBytes),
     id: z.string().min(1).max(200).optional(),
   })
   .strict()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime } from './common';
+import { BoundedJson, IsoTime, LIMITS } from './common';
 
 export const TASK_STATUSES = ['pending', 'claimed', 'done', 'failed'] as const;
 export const TaskStatus = z.enum(TASK_STATUSES);
@@ -52,7 +52,7 @@ export const TaskListQuery = z.object({
 });
 
 export const TaskPatch = z
-  .object({ status: TaskStatus.optional(), result: z.unknown().optional() })
+  .object({ status: TaskStatus.optional(), result: BoundedJson(LIMITS.taskResultBytes).optional() })
   .strict()
   .refine((p) => p.status !== undefined || p.result !== undefined, { message: 'send status, result or both' })
   .meta({ id: 'TaskPatch' });

@@ -46,6 +46,38 @@ export async function getEvent(deps: Deps, webhookId: string, eventId: string): 
   return { ...eventSummary(e), payload: decodePayload(await storedPayloadText(deps, e), e.content_type) };
 }
 
+/**
+ * One event with its payload as JSON text: the provider's own JSON as stored, spliced in without
+ * being parsed into objects and serialized again, so a payload of any depth is served (a
+ * 10,000-level document would overflow JSON.stringify's stack) and byte for byte as received.
+ */
+export async function getEventJson(deps: Deps, webhookId: string, eventId: string): Promise<string> {
+  const e = await deps.events.get(eventId);
+  if (!e || e.webhook_id !== webhookId) throw new NotFoundError('Event', eventId);
+  const summary = JSON.stringify(eventSummary(e));
+  return `${summary.slice(0, -1)},"payload":${payloadJsonText(await storedPayloadText(deps, e), e.content_type)}}`;
+}
+
+const isJsonText = (t: string): boolean => {
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A stored body as a JSON value's text, as `decodePayload` reads it, reusing the sender's JSON text when it is JSON. */
+export function payloadJsonText(text: string, contentType?: string): string {
+  if (contentType === 'application/x-www-form-urlencoded') {
+    const form = new URLSearchParams(text).get('payload');
+    if (form !== null && isJsonText(form)) return form;
+    return JSON.stringify(decodePayload(text, contentType));
+  }
+  const t = text.replace(/^\uFEFF/, '');
+  return isJsonText(t) ? t : JSON.stringify(text);
+}
+
 /** A stored event's body as the provider sent it, read back from its byte range in the batch object (or its claim-check object). */
 export async function storedPayloadText(deps: Pick<Deps, 'payloads'>, e: EventRecord): Promise<string> {
   const gz = e.payload_ref.length < 0 ? await deps.payloads.getObject(e.payload_ref.key) : await deps.payloads.getRange(e.payload_ref);

@@ -61,7 +61,10 @@ export async function importConfigFile(deps: ImportDeps, file: string, content: 
       await createWebhook(deps, actor, input);
     }
   } catch (err) {
-    if (err instanceof HooklineError && err.status < 500) return reject(err.details.length ? err.details : [{ path: '(file)', message: err.message }], input.webhook_id ?? null);
+    if (err instanceof HooklineError && err.status < 500)
+      return reject(err.details.length ? err.details.map((d) => (d.path === '(body)' ? { path: '(file)', message: `${err.message} (${d.message})` } : d)) : [{ path: '(file)', message: err.message }], input.webhook_id ?? null);
+    // A store failure: the attempt is on record (never silently dropped), and the error goes on to the caller.
+    await reject([{ path: '(file)', message: `not applied: ${err instanceof HooklineError ? err.message : 'an internal error occurred'} (write the file again to retry)` }], input.webhook_id ?? null).catch(() => undefined);
     throw err;
   }
   const r: ImportResult = { file: name, status: 'applied', webhook_id: input.webhook_id!, errors: [], at, changed: true };

@@ -51,7 +51,7 @@ describe('receiver', () => {
     expect(r.status).toBe(202);
     const ack = (await r.json()) as { received: boolean; event_id: string };
     expect(ack).toEqual({ received: true, event_id: expect.stringMatching(/^evt_/) });
-    const ev = await pollUntil(() => eventOf('recv', ack.event_id), 'the stored event');
+    const ev = await pollUntil(async () => ((await eventOf('recv', ack.event_id))?.status === 'processed' ? eventOf('recv', ack.event_id) : undefined), 'the processed event');
     expect(ev).toMatchObject({ event_type: 'issues.opened', delivery_id: 'delivery-1', status: 'processed', matched_commands: ['cmd_bug'], payload });
     expect(ev.payload_bytes).toBe(Buffer.byteLength(body));
   });

@@ -2,15 +2,18 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import { systemClock, type Clock } from '../../clock';
 import { ConflictError, NotFoundError, VersionMismatchError } from '../../errors';
 import type { ApiKeyRecord } from '../../model/api-key';
+import { LIMITS } from '../../model/common';
 import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
 import type { SubscriptionRecord } from '../../model/subscription';
 import type { ApiKeyStore, AuditLog, ImportLog, ImportResult, Page, PublishLog, SecretVault, SubscriptionStore, WebhookStore } from '../../ports';
 import { putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
+import { MAX_STORED_BYTES, packDoc, storedBytes, toStoredJson, unpackDoc } from './stored-json';
 
 /*
- * The config table holds small, rarely written items under a few partitions:
+ * The config table holds rarely written items under a few partitions, each record as one JSON
+ * document (`doc`, see stored-json.ts) next to its keys and the attributes conditions use:
  *   pk=webhook  sk=<webhook_id>        a webhook config
  *   pk=apikey   sk=<key_id>            an API key (hash only)
  *   pk=audit    sk=<at>#<audit_id>     an audit entry (newest first by querying backwards)
@@ -20,9 +23,7 @@ import { isConditionFailed, unavailable } from './errors';
 type Item = Record<string, unknown>;
 
 function strip<T>(item: Item | undefined): T | null {
-  if (!item) return null;
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
+  return unpackDoc<T>(item, ['pk', 'sk']);
 }
 
 function partition<T>(
@@ -48,6 +49,9 @@ function partition<T>(
   );
 }
 
+const webhookItem = (w: WebhookRecord) => packDoc({ pk: 'webhook', sk: w.webhook_id }, w, ['version'], 'The webhook config', LIMITS.webhookConfigBytes);
+const subscriptionItem = (s: SubscriptionRecord) => packDoc({ pk: 'subscription', sk: s.subscription_id }, s, ['version'], 'The subscription', LIMITS.subscriptionBytes);
+
 /** Webhook configs in DynamoDB with optimistic concurrency on `version`. */
 export class DynamoWebhookStore implements WebhookStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -68,7 +72,7 @@ export class DynamoWebhookStore implements WebhookStore {
   async create(w: WebhookRecord): Promise<void> {
     try {
       await this.db.send(
-        new PutCommand({ TableName: this.table, Item: { pk: 'webhook', sk: w.webhook_id, ...w }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({ TableName: this.table, Item: webhookItem(w), ConditionExpression: 'attribute_not_exists(pk)' }),
       );
     } catch (err) {
       if (isConditionFailed(err)) throw new ConflictError(`A webhook with id "${w.webhook_id}" already exists.`, 'already_exists');
@@ -81,7 +85,7 @@ export class DynamoWebhookStore implements WebhookStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: 'webhook', sk: w.webhook_id, ...w },
+          Item: webhookItem(w),
           ConditionExpression: '#v = :v',
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: { ':v': expectedVersion },
@@ -154,13 +158,26 @@ export class DynamoApiKeyStore implements ApiKeyStore {
   }
 }
 
+/**
+ * An audit entry's item. It is never refused for its size: before and after too large even
+ * compressed (the API's own limits keep them far below) are replaced by a note of their size, so
+ * the entry itself (who, what, when) is always kept.
+ */
+function auditItem(e: AuditEntry): Item {
+  const key = { pk: 'audit', sk: `${e.at}#${e.audit_id}` };
+  const omitted = (v: unknown) => ({ omitted: 'too large to keep in the audit log', json_bytes: Buffer.byteLength(JSON.stringify(v)) });
+  const fits = (x: AuditEntry) => storedBytes(toStoredJson(x)) <= MAX_STORED_BYTES;
+  const candidates: AuditEntry[] = [e, { ...e, before: omitted(e.before) }, { ...e, before: omitted(e.before), after: omitted(e.after) }];
+  return packDoc(key, candidates.find(fits) ?? candidates[2], ['resource_id'], 'The audit entry');
+}
+
 /** The audit log, newest first. */
 export class DynamoAuditLog implements AuditLog {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async append(e: AuditEntry): Promise<void> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: 'audit', sk: `${e.at}#${e.audit_id}`, ...e } }));
+      await this.db.send(new PutCommand({ TableName: this.table, Item: auditItem(e) }));
     } catch (err) {
       throw unavailable('The audit log', err);
     }
@@ -191,7 +208,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async create(s: SubscriptionRecord): Promise<void> {
-    if (!(await putIfAbsent(this.db, this.table, { pk: 'subscription', sk: s.subscription_id, ...s }, 'pk', 'The config store')))
+    if (!(await putIfAbsent(this.db, this.table, subscriptionItem(s), 'pk', 'The config store')))
       throw new ConflictError(`A subscription with id "${s.subscription_id}" already exists.`, 'already_exists');
   }
 
@@ -200,7 +217,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: 'subscription', sk: s.subscription_id, ...s },
+          Item: subscriptionItem(s),
           ConditionExpression: '#v = :v',
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: { ':v': expectedVersion },
@@ -307,7 +324,7 @@ export class DynamoImportLog implements ImportLog {
 
   async append(r: ImportResult): Promise<void> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: 'import', sk: `${r.at}#${r.file}#${Math.random().toString(36).slice(2, 8)}`, ...r } }));
+      await this.db.send(new PutCommand({ TableName: this.table, Item: packDoc({ pk: 'import', sk: `${r.at}#${r.file.slice(0, 200)}#${Math.random().toString(36).slice(2, 8)}` }, { ...r, errors: r.errors.slice(0, 100) }, [], 'The import record') }));
     } catch (err) {
       throw unavailable('The config store', err);
     }

@@ -1,6 +1,10 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActionIntent, IntentStore } from '../../ports';
 import { isConditionFailed, unavailable } from './errors';
+import { packFields, unpackFields } from './stored-json';
+
+const JSON_FIELDS = ['result'];
+const toItem = (i: ActionIntent) => packFields(i, JSON_FIELDS, 'The action record');
 
 /** Side-effect intents, one item per (event, command), claimed with a conditional write. */
 export class DynamoIntentStore implements IntentStore {
@@ -8,7 +12,7 @@ export class DynamoIntentStore implements IntentStore {
 
   async get(id: string): Promise<ActionIntent | null> {
     try {
-      return ((await this.db.send(new GetCommand({ TableName: this.table, Key: { action_id: id }, ConsistentRead: true }))).Item as ActionIntent) ?? null;
+      return unpackFields<ActionIntent>((await this.db.send(new GetCommand({ TableName: this.table, Key: { action_id: id }, ConsistentRead: true }))).Item, JSON_FIELDS);
     } catch (err) {
       throw unavailable('The action store', err);
     }
@@ -19,7 +23,7 @@ export class DynamoIntentStore implements IntentStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: intent,
+          Item: toItem(intent),
           ...(previousAttempts === null
             ? { ConditionExpression: 'attribute_not_exists(action_id)' }
             : { ConditionExpression: '#s = :retry AND attempts = :n', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':retry': 'retry', ':n': previousAttempts } }),
@@ -34,7 +38,7 @@ export class DynamoIntentStore implements IntentStore {
 
   async finish(intent: ActionIntent): Promise<void> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: intent }));
+      await this.db.send(new PutCommand({ TableName: this.table, Item: toItem(intent) }));
     } catch (err) {
       throw unavailable('The action store', err);
     }

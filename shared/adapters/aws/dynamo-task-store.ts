@@ -4,18 +4,24 @@ import type { TaskRecord, TaskStatus } from '../../model/task';
 import type { Page, TaskStore } from '../../ports';
 import { partitionQuery, putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
+import { packFields, unpackFields, type Item } from './stored-json';
+
+/** An agent's result is free-form JSON: stored as text (see stored-json.ts). */
+const JSON_FIELDS = ['result', 'source'];
+const toItem = (t: TaskRecord) => packFields(t, JSON_FIELDS, 'The task');
+const fromItem = (i: Item | undefined) => unpackFields<TaskRecord>(i, JSON_FIELDS);
 
 /** Tasks keyed by task_id; by_agent lists an agent's tasks newest first. */
 export class DynamoTaskStore implements TaskStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   createIfAbsent(t: TaskRecord): Promise<boolean> {
-    return putIfAbsent(this.db, this.table, t as unknown as Record<string, unknown>, 'task_id', 'The task store');
+    return putIfAbsent(this.db, this.table, toItem(t), 'task_id', 'The task store');
   }
 
   async get(id: string): Promise<TaskRecord | null> {
     try {
-      return ((await this.db.send(new GetCommand({ TableName: this.table, Key: { task_id: id }, ConsistentRead: true }))).Item as TaskRecord) ?? null;
+      return fromItem((await this.db.send(new GetCommand({ TableName: this.table, Key: { task_id: id }, ConsistentRead: true }))).Item);
     } catch (err) {
       throw unavailable('The task store', err);
     }
@@ -32,7 +38,7 @@ export class DynamoTaskStore implements TaskStore {
   async replace(t: TaskRecord, expectedVersion: number): Promise<void> {
     try {
       await this.db.send(
-        new PutCommand({ TableName: this.table, Item: t, ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        new PutCommand({ TableName: this.table, Item: toItem(t), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
       );
     } catch (err) {
       if (isConditionFailed(err)) throw new VersionMismatchError(expectedVersion, undefined);
@@ -47,6 +53,7 @@ export class DynamoTaskStore implements TaskStore {
       partitionQuery(this.table, byAgent ? 'by_agent' : 'by_time', byAgent ? 'agent' : 'kind', byAgent ? q.agent : 'task', q.status),
       { limit: q.limit, cursor: q.cursor, cursorKeys: ['task_id', byAgent ? 'agent' : 'kind', 'created_key'] },
       'The task store',
+      (i) => fromItem(i)!,
     );
   }
 }
