@@ -101,7 +101,7 @@ export function openApiDocument(routes: Route[], opts: { version: string; server
       [String(r.success.status)]: { description: r.success.description ?? 'Success', ...headers, ...body },
     };
     for (const also of r.success.also ?? []) responses[String(also.status)] = { description: also.description, ...headers, ...(also.schema === undefined ? body : content(also.schema)) };
-    // What the shared API handler answers on its own: 400 for an invalid parameter or body, 415 for a non-JSON body;
+    // What the shared API handler answers on its own: 400 for an invalid parameter or body, 413 for a field over its limit, 415 for a non-JSON body;
     // and what the gateway answers before any handler runs: 413 for a body over its limit (every route that takes one).
     const parsed = r.scope && r.fn !== 'receiver' ? [...(r.body || r.query || r.params ? [400] : []), ...(r.body ? [413, 415] : [])] : [];
     const errs = new Set([...r.errors, ...parsed, ...(r.scope ? [401, 403] : []), 500]);

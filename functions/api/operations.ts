@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../shared/errors';
-import { empty, json, jsonText } from '../../shared/http/apigw';
+import { empty, json, jsonRaw, jsonText } from '../../shared/http/apigw';
 import type { Operation } from '../../shared/http/api-handler';
 import { openApiDocument } from '../../shared/openapi';
 import { routes } from '../../shared/routes';
@@ -109,7 +109,7 @@ export const operations: Record<string, Op> = {
   },
   async getEvent(deps, req) {
     // The payload is served as stored, not re-serialized (any depth; byte for byte).
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: await getEventJson(deps, req.params.id, req.params.event_id) };
+    return jsonRaw(200, await getEventJson(deps, req.params.id, req.params.event_id));
   },
 
   async listTasks(deps, req) {

@@ -25,6 +25,11 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: jsonText(body) };
 }
 
+/** A JSON answer whose body is already JSON text (served as stored, never parsed and serialized again). */
+export function jsonRaw(status: number, text: string, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body: `${text}\n` };
+}
+
 export function empty(status: number, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return { statusCode: status, headers, body: '' };
 }
