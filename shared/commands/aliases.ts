@@ -4,6 +4,8 @@ import { child, MISSING, resolvePath } from './event-context';
 
 /** One provider's alias table, prepared for lookups by path. */
 export interface AliasTable {
+  /** The alias paths people may write (`issue.summary`), for suggestions. */
+  readonly paths: readonly string[];
   /** The alias at exactly this path, if any. */
   exact(path: string): PreparedAlias | undefined;
   /** Resolves `segments` (joined: `path`) through an alias whose path is it or a prefix of it; MISSING when none applies. */
@@ -17,7 +19,7 @@ interface PreparedAlias {
   override: boolean;
 }
 
-const EMPTY: AliasTable = { exact: () => undefined, fallback: () => MISSING };
+const EMPTY: AliasTable = { paths: [], exact: () => undefined, fallback: () => MISSING };
 const tables = new Map<string, AliasTable>();
 
 /** The alias table of a provider (its module's `aliases`), prepared once; an empty one for providers without. */
@@ -36,6 +38,7 @@ function prepare(aliases: readonly FieldAlias[]): AliasTable {
     byPath.set(a.path, { alias: a, targets: to.map((x) => x.replace(/\[\]/g, '.[]').split('.')), leaf: a.leaf, override: Boolean(a.override) });
   }
   return {
+    paths: aliases.map((a) => a.path),
     exact: (path) => byPath.get(path),
     fallback(root, segments, path) {
       const hit = byPath.get(path);
