@@ -183,6 +183,8 @@ export interface ImportResult {
   status: 'applied' | 'rejected';
   webhook_id: string | null;
   errors: ErrorDetail[];
+  /** The save-time lint of the applied config (never blocking; empty when rejected). */
+  warnings: ErrorDetail[];
   at: string;
   changed: boolean;
 }

@@ -9,13 +9,13 @@ import type { FunctionName } from './resources';
 import type { Scope } from './model/api-key';
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyView } from './model/api-key';
 import { AuditEntry, AuditQuery } from './model/audit';
-import { IsoTime, ListQuery, Page, ResourceId } from './model/common';
+import { IsoTime, ListQuery, Page, ResourceId, Warnings } from './model/common';
 import { CommandPreview, CommandPreviewInput } from './model/command-preview';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
 import { TaskListQuery, TaskPatch, TaskView } from './model/task';
 import { QuestionListQuery, QuestionView } from './model/question';
 import { DeliveryDetail, DeliveryRetried, DeliveryStatus, DeliverySummary, PublishInput, PublishResultView, SubscriptionCreate, SubscriptionPreview, SubscriptionPreviewById, SubscriptionPreviewInput, SubscriptionRotateInput, SubscriptionStats, SubscriptionTestResult, SubscriptionView } from './model/subscription';
-import { Command, CommandInput, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
+import { Command, CommandInput, CommandSaved, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
@@ -73,7 +73,7 @@ const QueueStats = z
   .meta({ id: 'QueueStats' });
 const RedriveResult = z.object({ queue: z.string(), moved: z.number().int() }).meta({ id: 'RedriveResult' });
 const ImportResult = z
-  .object({ file: z.string(), status: z.enum(['applied', 'rejected']), webhook_id: z.string().nullable(), errors: z.array(z.object({ path: z.string(), message: z.string() })), at: IsoTime, changed: z.boolean() })
+  .object({ file: z.string(), status: z.enum(['applied', 'rejected']), webhook_id: z.string().nullable(), errors: z.array(z.object({ path: z.string(), message: z.string() })), warnings: Warnings, at: IsoTime, changed: z.boolean() })
   .meta({ id: 'ImportResult' });
 const OpenApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }).meta({ id: 'OpenApiDocument' });
 
@@ -107,9 +107,9 @@ const table = [
 
   // Commands
   r({ method: 'GET', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'listCommands', etag: true, scope: 'read', tag: 'commands', summary: "List a webhook's commands", params: WebhookParams, success: { status: 200, schema: CommandList }, errors: [404] }),
-  r({ method: 'POST', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'addCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Add a command', params: WebhookParams, body: CommandInput, success: { status: 201, schema: Command }, errors: [400, 404, 409, 412] }),
+  r({ method: 'POST', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'addCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Add a command', params: WebhookParams, body: CommandInput, success: { status: 201, schema: CommandSaved }, errors: [400, 404, 409, 412] }),
   r({ method: 'POST', path: '/api/webhooks/{id}/commands/preview', fn: 'api', operation: 'previewCommand', scope: 'read', tag: 'commands', summary: "Try a command on a stored event, a payload or the provider's sample event, with the consumer's matching and rendering; changes nothing", params: WebhookParams, body: CommandPreviewInput, success: { status: 200, schema: CommandPreview }, errors: [400, 404] }),
-  r({ method: 'PUT', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'updateCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Replace a command', params: CommandParams, body: CommandInput, success: { status: 200, schema: Command }, errors: [400, 404, 412] }),
+  r({ method: 'PUT', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'updateCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Replace a command', params: CommandParams, body: CommandInput, success: { status: 200, schema: CommandSaved }, errors: [400, 404, 412] }),
   r({ method: 'DELETE', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'deleteCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Delete a command', params: CommandParams, success: { status: 204, schema: null }, errors: [404, 412] }),
 
   // Event log

@@ -18,9 +18,11 @@ type Op = Operation<ManagementDeps>;
 
 const etag = (v: number) => ({ etag: `"${v}"` });
 
-function webhookResponse(deps: ManagementDeps, status: number, w: Awaited<ReturnType<typeof wh.getWebhook>>, reveal = false) {
-  return json(status, wh.toView(w, deps.receiverUrl, reveal), etag(w.version));
+function webhookResponse(deps: ManagementDeps, status: number, w: Awaited<ReturnType<typeof wh.getWebhook>>, reveal = false, warnings: { path: string; message: string }[] = []) {
+  return json(status, { ...wh.toView(w, deps.receiverUrl, reveal), ...(warnings.length ? { warnings } : {}) }, etag(w.version));
 }
+
+const savedCommand = ({ command, warnings }: wh.SavedCommand) => ({ ...command, ...(warnings.length ? { warnings } : {}) });
 
 let openapiCache: string | undefined;
 
@@ -52,13 +54,14 @@ export const operations: Record<string, Op> = {
   },
   async createWebhook(deps, req) {
     const w = await wh.createWebhook(deps, req.principal, req.body);
-    return { ...webhookResponse(deps, 201, w, true), headers: { 'content-type': 'application/json', ...etag(w.version), location: `/api/webhooks/${w.webhook_id}` } };
+    return { ...webhookResponse(deps, 201, w, true, wh.webhookWarnings(w)), headers: { 'content-type': 'application/json', ...etag(w.version), location: `/api/webhooks/${w.webhook_id}` } };
   },
   async getWebhook(deps, req) {
     return webhookResponse(deps, 200, await wh.getWebhook(deps, req.params.id));
   },
   async replaceWebhook(deps, req) {
-    return webhookResponse(deps, 200, await wh.replaceWebhook(deps, req.principal, req.params.id, req.body, req.ifMatch));
+    const w = await wh.replaceWebhook(deps, req.principal, req.params.id, req.body, req.ifMatch);
+    return webhookResponse(deps, 200, w, false, wh.webhookWarnings(w));
   },
   async deleteWebhook(deps, req) {
     await wh.deleteWebhook(deps, req.principal, req.params.id, req.ifMatch);
@@ -91,13 +94,13 @@ export const operations: Record<string, Op> = {
     return json(200, { items: w.commands, next_cursor: null }, etag(w.version));
   },
   async addCommand(deps, req) {
-    return json(201, await wh.addCommand(deps, req.principal, req.params.id, req.body, req.ifMatch));
+    return json(201, savedCommand(await wh.addCommand(deps, req.principal, req.params.id, req.body, req.ifMatch)));
   },
   async previewCommand(deps, req) {
     return json(200, await previewCommand(deps, req.params.id, req.body));
   },
   async updateCommand(deps, req) {
-    return json(200, await wh.updateCommand(deps, req.principal, req.params.id, req.params.cmd_id, req.body, req.ifMatch));
+    return json(200, savedCommand(await wh.updateCommand(deps, req.principal, req.params.id, req.params.cmd_id, req.body, req.ifMatch)));
   },
   async deleteCommand(deps, req) {
     await wh.deleteCommand(deps, req.principal, req.params.id, req.params.cmd_id, req.ifMatch);

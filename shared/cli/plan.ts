@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { WebhookCreate } from '../model/webhook';
+import { lintCommands, type ConfigWarning } from '../usecases/lint-config';
 
 /** The fields a config file and `export` carry (no secret, no reply token). */
 const CONFIG_FIELDS = ['name', 'provider', 'enabled', 'commands', 'reply', 'ip_allowlist', 'rate_limit', 'verification'] as const;
@@ -9,12 +10,14 @@ export interface FileConfig {
   file: string;
   webhook_id: string;
   config: Record<string, unknown>;
+  /** The save-time lint of the file's commands (the API gives the same warnings). */
+  warnings: ConfigWarning[];
 }
 
 export type PlanStep =
-  | { kind: 'create'; id: string; config: Record<string, unknown> }
-  | { kind: 'update'; id: string; config: Record<string, unknown>; changes: string[] }
-  | { kind: 'unchanged'; id: string }
+  | { kind: 'create'; id: string; config: Record<string, unknown>; warnings: ConfigWarning[] }
+  | { kind: 'update'; id: string; config: Record<string, unknown>; changes: string[]; warnings: ConfigWarning[] }
+  | { kind: 'unchanged'; id: string; warnings: ConfigWarning[] }
   | { kind: 'delete'; id: string }
   | { kind: 'error'; id: string; file: string; errors: { path: string; message: string }[] };
 
@@ -32,7 +35,7 @@ export function readConfigs(path: string): (FileConfig | Extract<PlanStep, { kin
     const withId = { webhook_id: id, ...(json as Record<string, unknown>) };
     const parsed = WebhookCreate.safeParse(withId);
     if (!parsed.success) return { kind: 'error' as const, id: String(withId.webhook_id), file, errors: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(file)', message: i.message })) };
-    return { file, webhook_id: parsed.data.webhook_id!, config: withId };
+    return { file, webhook_id: parsed.data.webhook_id!, config: withId, warnings: lintCommands(parsed.data.provider, parsed.data.commands) };
   });
 }
 
@@ -66,7 +69,7 @@ export function plan(files: ReturnType<typeof readConfigs>, existing: Record<str
     seen.add(f.webhook_id);
     const cur = byId.get(f.webhook_id);
     if (!cur) {
-      steps.push({ kind: 'create', id: f.webhook_id, config: f.config });
+      steps.push({ kind: 'create', id: f.webhook_id, config: f.config, warnings: f.warnings });
       continue;
     }
     const a = comparable(cur);
@@ -85,24 +88,31 @@ export function plan(files: ReturnType<typeof readConfigs>, existing: Record<str
         changes.push(`commands: ${changed} changed`);
       } else changes.push(k);
     }
-    steps.push(changes.length ? { kind: 'update', id: f.webhook_id, config: { ...f.config, commands: fileCmds }, changes } : { kind: 'unchanged', id: f.webhook_id });
+    steps.push(
+      changes.length ? { kind: 'update', id: f.webhook_id, config: { ...f.config, commands: fileCmds }, changes, warnings: f.warnings } : { kind: 'unchanged', id: f.webhook_id, warnings: f.warnings },
+    );
   }
   if (prune) for (const id of byId.keys()) if (!seen.has(id)) steps.push({ kind: 'delete', id });
   return steps;
 }
 
+const warningLines = (s: PlanStep) => ('warnings' in s ? s.warnings.map((w) => `\n    warning ${w.path}: ${w.message}`).join('') : '');
+
 export function formatPlan(steps: PlanStep[]): string {
-  return steps
-    .map((s) =>
-      s.kind === 'create'
-        ? `+ create ${s.id}`
-        : s.kind === 'update'
-          ? `~ update ${s.id} (${s.changes.join(', ')})`
-          : s.kind === 'unchanged'
-            ? `= unchanged ${s.id}`
-            : s.kind === 'delete'
-              ? `- delete ${s.id}`
-              : `! ${s.id} (${s.file}):${s.errors.map((e) => `\n    ${e.path}: ${e.message}`).join('')}`,
-    )
-    .join('\n');
+  return steps.map((s) => formatStep(s) + warningLines(s)).join('\n');
+}
+
+function formatStep(s: PlanStep): string {
+  switch (s.kind) {
+    case 'create':
+      return `+ create ${s.id}`;
+    case 'update':
+      return `~ update ${s.id} (${s.changes.join(', ')})`;
+    case 'unchanged':
+      return `= unchanged ${s.id}`;
+    case 'delete':
+      return `- delete ${s.id}`;
+    case 'error':
+      return `! ${s.id} (${s.file}):${s.errors.map((e) => `\n    ${e.path}: ${e.message}`).join('')}`;
+  }
 }

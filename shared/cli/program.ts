@@ -125,7 +125,7 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
       const a = api();
       const steps = plan(readConfigs(o.file), await all(a, '/api/webhooks'), Boolean(o.prune));
       const errors = steps.filter((s) => s.kind === 'error');
-      if (json()) io.out(JSON.stringify({ plan: steps.map(({ ...s }) => ('config' in s ? { kind: s.kind, id: s.id, ...('changes' in s ? { changes: s.changes } : {}) } : s)), applied: !errors.length && !o.dryRun }, null, 2));
+      if (json()) io.out(JSON.stringify({ plan: steps.map(({ ...s }) => ('config' in s ? { kind: s.kind, id: s.id, ...('changes' in s ? { changes: s.changes } : {}), warnings: s.warnings } : s)), applied: !errors.length && !o.dryRun }, null, 2));
       else io.out(formatPlan(steps) || '(no config files)');
       if (errors.length) {
         setCode(2);

@@ -86,12 +86,17 @@ function pathsOf(payload: unknown): string[] {
   return hit;
 }
 
-/** The path the writer most likely meant: the shortest one ending in the same name, else the closest by edit distance. */
+/** The path the writer most likely meant: the shortest one ending in the same name, else a longer name under the same parent, else the closest by edit distance. */
 export function suggest(path: string, payloads: unknown[], aliasPaths: readonly string[] = []): string | undefined {
   const all = [...new Set([...aliasPaths, ...payloads.flatMap(pathsOf)])];
   const last = path.split('.').at(-1)!;
-  const sameName = all.filter((p) => p === last || p.endsWith(`.${last}`)).sort((a, b) => a.split('.').length - b.split('.').length || a.length - b.length || a.localeCompare(b));
+  const byDepth = (a: string, b: string) => a.split('.').length - b.split('.').length || a.length - b.length || a.localeCompare(b);
+  const sameName = all.filter((p) => p === last || p.endsWith(`.${last}`)).sort(byDepth);
   if (sameName.length) return sameName[0];
+  // A shortened name (`prio` for `priority`) under the same parent path.
+  const parent = path.slice(0, -last.length);
+  const longer = last.length >= 3 ? all.filter((p) => p.startsWith(parent) && !p.slice(parent.length).includes('.') && p.slice(parent.length).startsWith(last)).sort(byDepth) : [];
+  if (longer.length) return longer[0];
   const limit = Math.max(2, Math.floor(path.length / 5));
   let best: string | undefined;
   let bestD = limit + 1;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Warnings } from './common';
 import { CommandInput } from './webhook';
 
 /** `POST /api/webhooks/{id}/commands/preview`: a command and the event to try it on (a stored one, a payload, or the provider's sample). */
@@ -25,6 +26,7 @@ export const CommandPreview = z
     reasons: z.array(z.string()).meta({ description: 'Why the command does not match (empty when it matches)', example: ['labels: none of "bug" is on the event (it has "question")'] }),
     rendered: z.string().nullable().meta({ description: 'The template rendered against the event (whether or not it matches); without a template, the default prompt of create_task, ask, comment and respond; null for a forward without a template' }),
     missing: z.array(z.string()).meta({ description: 'Template variables that rendered empty (absent or null in the event)' }),
+    warnings: Warnings.meta({ description: "The save-time lint of the command: template variables and condition fields that the provider's sample payloads for its trigger never contain" }),
     event: z.object({
       source: z.enum(['event', 'payload', 'sample']),
       event_type: z.string(),

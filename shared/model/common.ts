@@ -80,6 +80,11 @@ export const ErrorResponse = z
   })
   .meta({ id: 'Error' });
 
+/** Save-time warnings (e.g. a template variable the provider's payloads for that trigger never contain); they never block the change. */
+export const Warnings = z
+  .array(z.object({ path: z.string(), message: z.string() }))
+  .meta({ description: "Paths that the provider's sample payloads for the trigger never contain; never blocking", example: [{ path: 'commands.0.template', message: 'issue.summry is not in jira:issue_created payloads; did you mean issue.summary?' }] });
+
 export const IsoTime = z.string().meta({ format: 'date-time', example: '2026-11-23T12:00:00.000Z' });
 
 export { maskSecret } from '../mask';

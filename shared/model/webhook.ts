@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseTemplate } from '../commands/template-syntax';
 import { Conditions } from './conditions';
-import { IsoTime } from './common';
+import { IsoTime, Warnings } from './common';
 
 import { PROVIDERS } from './webhook-providers';
 
@@ -51,6 +51,9 @@ export type CommandInput = z.infer<typeof CommandInput>;
 
 export const Command = z.object({ command_id: CommandId, ...CommandFields }).meta({ id: 'Command' });
 export type Command = z.infer<typeof Command>;
+
+/** A command as the add and update routes answer it: with the lint's warnings, if any. */
+export const CommandSaved = z.object({ command_id: CommandId, ...CommandFields, warnings: Warnings.optional() }).meta({ id: 'CommandSaved' });
 
 export const Verification = z
   .object({
@@ -207,6 +210,7 @@ export const WebhookView = z
     updated_at: IsoTime,
     version: z.number().int(),
     previous_secret_expires_at: IsoTime.optional(),
+    warnings: Warnings.optional().meta({ description: 'Create and replace answers only, when the lint found something' }),
   })
   .meta({ id: 'Webhook' });
 export type WebhookView = z.infer<typeof WebhookView>;

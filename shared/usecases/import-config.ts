@@ -1,6 +1,7 @@
 import { WebhookCreate, WebhookId } from '../model/webhook';
 import type { ErrorDetail } from '../errors';
 import { HooklineError } from '../errors';
+import { lintCommands } from './lint-config';
 import { isMaskOf, reconcileServerFields } from './server-fields';
 import { backupConfig, createWebhook, replaceWebhook } from './webhooks';
 import type { ImportLog, ImportResult, ManagementDeps } from '../ports';
@@ -20,7 +21,7 @@ export async function importConfigFile(deps: ImportDeps, file: string, content: 
   const at = deps.clock.now().toISOString();
   const name = file.split('/').pop()!;
   const reject = async (errors: ErrorDetail[], webhookId: string | null = null): Promise<ImportResult> => {
-    const r: ImportResult = { file: name, status: 'rejected', webhook_id: webhookId, errors, at, changed: false };
+    const r: ImportResult = { file: name, status: 'rejected', webhook_id: webhookId, errors, warnings: [], at, changed: false };
     await deps.imports.append(r);
     return r;
   };
@@ -52,7 +53,7 @@ export async function importConfigFile(deps: ImportDeps, file: string, content: 
           stable(backupConfig({ ...existing, ...input, commands: commands as never, reply: input.reply ? { ...input.reply, token: existing.reply?.token } : undefined })) &&
         (!input.secret || input.secret === existing.secret || isMaskOf(input.secret, existing.secret));
       if (same) {
-        const r: ImportResult = { file: name, status: 'applied', webhook_id: existing.webhook_id, errors: [], at, changed: false };
+        const r: ImportResult = { file: name, status: 'applied', webhook_id: existing.webhook_id, errors: [], warnings: lintCommands(existing.provider, existing.commands), at, changed: false };
         await deps.imports.append(r);
         return r;
       }
@@ -67,7 +68,7 @@ export async function importConfigFile(deps: ImportDeps, file: string, content: 
     await reject([{ path: '(file)', message: `not applied: ${err instanceof HooklineError ? err.message : 'an internal error occurred'} (write the file again to retry)` }], input.webhook_id ?? null).catch(() => undefined);
     throw err;
   }
-  const r: ImportResult = { file: name, status: 'applied', webhook_id: input.webhook_id!, errors: [], at, changed: true };
+  const r: ImportResult = { file: name, status: 'applied', webhook_id: input.webhook_id!, errors: [], warnings: lintCommands(input.provider, input.commands), at, changed: true };
   await deps.imports.append(r);
   return r;
 }

@@ -1,5 +1,7 @@
 import { lintCommand, type ConfigWarning } from '../commands/lint';
-import type { Command, CommandInput } from '../model/webhook';
+import type { Command } from '../model/webhook';
+
+type Linted = Pick<Command, 'trigger' | 'template' | 'conditions'> & Partial<Pick<Command, 'action' | 'agent'>>;
 import { PAYLOAD_FIXTURES } from '../providers/fixtures';
 
 export type { ConfigWarning };
@@ -10,12 +12,12 @@ export function samplesOf(provider: string): Readonly<Record<string, unknown>> {
 }
 
 /** Warnings for a webhook's commands (`commands.N.template`, `commands.N.conditions.all.M.field`). */
-export function lintCommands(provider: string, commands: readonly (Command | CommandInput)[]): ConfigWarning[] {
+export function lintCommands(provider: string, commands: readonly Linted[]): ConfigWarning[] {
   const samples = samplesOf(provider);
   return commands.flatMap((c, i) => lintCommand(provider, c, samples, `commands.${i}.`));
 }
 
 /** Warnings for one command as the command routes take it (`template`, `conditions.all.0.field`). */
-export function lintOneCommand(provider: string, command: Command | CommandInput): ConfigWarning[] {
+export function lintOneCommand(provider: string, command: Linted): ConfigWarning[] {
   return lintCommand(provider, command, samplesOf(provider));
 }

@@ -9,6 +9,7 @@ import type { Command } from '../model/webhook';
 import type { ManagementDeps } from '../ports';
 import { storedPayloadText } from './events';
 import { decodePayload } from './process-events';
+import { lintOneCommand } from './lint-config';
 import { sampleEvent, type SampleEvent } from './sample-event';
 import { getWebhook } from './webhooks';
 
@@ -34,7 +35,7 @@ export async function previewCommand(deps: Deps, webhookId: string, input: Comma
     ev = { event_type: input.event_type!, payload: input.payload, raw: JSON.stringify(input.payload), handshake: false };
     source = 'payload';
   } else {
-    const s = sampleEvent(webhook, deps.clock.now(), input.event_type);
+    const s = sampleEvent(webhook, deps.clock.now(), input.event_type, input.command.trigger);
     if (!s)
       throw new ValidationError(`There is no sample event${input.event_type ? ` of type "${input.event_type}"` : ''} for the ${webhook.provider} provider; send a payload with its event_type.`, [
         { path: input.event_type ? 'event_type' : 'payload', message: 'no sample event: send a payload' },
@@ -59,6 +60,7 @@ export async function previewCommand(deps: Deps, webhookId: string, input: Comma
     reasons,
     rendered: r ? r.text : null,
     missing: r ? r.missing : [],
+    warnings: lintOneCommand(webhook.provider, command),
     event: { source, event_type: ev.event_type, ...(input.event_id ? { event_id: input.event_id } : {}) },
   };
 }

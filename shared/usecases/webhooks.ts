@@ -6,6 +6,7 @@ import { WebhookCreate, type Command, type CommandInput, type WebhookRecord, typ
 import { providerAdapter } from '../providers';
 import { recordAudit } from './audit';
 import { channelNameProblems } from './channel-names';
+import { lintCommands, lintOneCommand, type ConfigWarning } from './lint-config';
 import { endpointOf, idFromServerFields, reconcileServerFields, urlOf } from './server-fields';
 import type { Actor, ManagementDeps } from '../ports';
 
@@ -181,27 +182,38 @@ export async function deleteWebhook(deps: Deps, actor: Actor, id: string, ifMatc
   await recordAudit(deps, actor, 'webhook.delete', { type: 'webhook', id }, toView(before, deps.receiverUrl), null);
 }
 
+/** The save-time lint of a webhook's commands against its provider's sample payloads (never blocking). */
+export function webhookWarnings(w: Pick<WebhookRecord, 'provider' | 'commands'>): ConfigWarning[] {
+  return lintCommands(w.provider, w.commands);
+}
+
+/** A saved command and the lint's warnings for it (paths relative to the command). */
+export interface SavedCommand {
+  command: Command;
+  warnings: ConfigWarning[];
+}
+
 /** Adds one command; 409 when its command_id is taken. */
-export async function addCommand(deps: Deps, actor: Actor, id: string, input: CommandInput, ifMatch?: number): Promise<Command> {
+export async function addCommand(deps: Deps, actor: Actor, id: string, input: CommandInput, ifMatch?: number): Promise<SavedCommand> {
   const [cmd] = withCommandIds([input]);
-  await update(deps, actor, id, ifMatch, 'command.create', (w) => {
+  const w = await update(deps, actor, id, ifMatch, 'command.create', (w) => {
     if (w.commands.some((c) => c.command_id === cmd.command_id)) throw new ConflictError(`Command "${cmd.command_id}" already exists.`, 'already_exists');
     if (w.commands.length >= 200) throw new ValidationError('A webhook has at most 200 commands.', [{ path: 'commands', message: 'too many commands' }]);
     return checkConfig({ ...w, commands: [...w.commands, cmd] }, cmd.command_id);
   });
-  return cmd;
+  return { command: cmd, warnings: lintOneCommand(w.provider, cmd) };
 }
 
 /** Replaces one command, keeping its id. */
-export async function updateCommand(deps: Deps, actor: Actor, id: string, cmdId: string, input: CommandInput, ifMatch?: number): Promise<Command> {
+export async function updateCommand(deps: Deps, actor: Actor, id: string, cmdId: string, input: CommandInput, ifMatch?: number): Promise<SavedCommand> {
   if (input.command_id !== undefined && input.command_id !== cmdId)
     throw new ValidationError('command_id in the body must equal the one in the path.', [{ path: 'command_id', message: `expected "${cmdId}"` }]);
   const cmd: Command = { ...input, command_id: cmdId, priority: input.priority ?? 0 };
-  await update(deps, actor, id, ifMatch, 'command.update', (w) => {
-    if (!w.commands.some((c) => c.command_id === cmdId)) throw new NotFoundError('Command', cmdId);
-    return checkConfig({ ...w, commands: w.commands.map((c) => (c.command_id === cmdId ? cmd : c)) }, cmdId);
+  const w = await update(deps, actor, id, ifMatch, 'command.update', (cur) => {
+    if (!cur.commands.some((c) => c.command_id === cmdId)) throw new NotFoundError('Command', cmdId);
+    return checkConfig({ ...cur, commands: cur.commands.map((c) => (c.command_id === cmdId ? cmd : c)) }, cmdId);
   });
-  return cmd;
+  return { command: cmd, warnings: lintOneCommand(w.provider, cmd) };
 }
 
 /** Deletes one command. */

@@ -134,7 +134,7 @@ describe('command preview (POST /api/webhooks/{id}/commands/preview)', () => {
 
     const r1 = await preview({ command: bug, event_id: matchedId }, readKey);
     expect(r1.status).toBe(200);
-    expect(await r1.json()).toEqual({ matched: true, reasons: [], rendered: 'Analyze issue: Preview me by octocat', missing: [], event: { source: 'event', event_type: 'issues.opened', event_id: matchedId } });
+    expect(await r1.json()).toEqual({ matched: true, reasons: [], rendered: 'Analyze issue: Preview me by octocat', missing: [], warnings: [], event: { source: 'event', event_type: 'issues.opened', event_id: matchedId } });
     expect(matched.matched_commands).toEqual([bug.command_id]);
 
     const r2 = (await (await preview({ command: bug, event_id: ignoredId }, readKey)).json()) as any;
@@ -149,7 +149,7 @@ describe('command preview (POST /api/webhooks/{id}/commands/preview)', () => {
 
   it("tries a new command on a payload, or on the provider's sample event", async () => {
     const r = await preview({ command: { trigger: 'issues.*', action: 'comment', template: 'Hi {{sender}}', conditions: { users: ['alice'] } }, payload: issue('x', []), event_type: 'issues.opened' });
-    expect(await r.json()).toEqual({ matched: false, reasons: ['users: the actor is not one of "alice" (actor "octocat")'], rendered: 'Hi octocat', missing: [], event: { source: 'payload', event_type: 'issues.opened' } });
+    expect(await r.json()).toEqual({ matched: false, reasons: ['users: the actor is not one of "alice" (actor "octocat")'], rendered: 'Hi octocat', missing: [], warnings: [], event: { source: 'payload', event_type: 'issues.opened' } });
     const sample = (await (await preview({ command: { trigger: 'ping', action: 'comment', template: '{{zen}}' } })).json()) as any;
     expect(sample).toMatchObject({ matched: false, reasons: [expect.stringMatching(/^handshake/)], event: { source: 'sample', event_type: 'ping' } });
     expect(sample.rendered).toEqual(expect.any(String));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../shared/cli/program';
@@ -92,5 +92,41 @@ describe('Slack channel names on save', () => {
     expect(r.status).toBe(400);
     expect(r.body.error.details[0].path).toBe('conditions.channel');
     expect((await call('POST', '/api/webhooks/sl-names-2/commands', { trigger: 'slash_command', action: 'respond', conditions: { channel: '#engineering' } })).status).toBe(201);
+  });
+});
+
+describe('save-time lint', () => {
+  const jiraHook = (template: string) => ({ webhook_id: 'lint-jira', name: 'Jira lint', provider: 'jira', commands: [{ trigger: 'jira:issue_created', action: 'create_task', agent: 'planning', template }] });
+  const typo = { path: 'commands.0.template', message: 'issue.summry is not in jira:issue_created payloads; did you mean issue.summary?' };
+
+  it('answers create and replace with warnings for paths no payload has, and none through an alias', async () => {
+    const created = await call('POST', '/api/webhooks', jiraHook('New Jira ticket: {{issue.key}} - {{issue.summry}}'));
+    expect(created.status).toBe(201);
+    expect(created.body.warnings).toEqual([typo]);
+    const replaced = await call('PUT', '/api/webhooks/lint-jira', jiraHook('New Jira ticket: {{issue.key}} - {{issue.summary}}'));
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.warnings).toBeUndefined();
+    expect((await call('GET', '/api/webhooks/lint-jira')).body.warnings).toBeUndefined();
+  });
+
+  it('answers an added or updated command with warnings relative to the command', async () => {
+    const added = await call('POST', '/api/webhooks/lint-jira/commands', { trigger: 'jira:*', action: 'comment', template: 'Status {{issue.state}}', conditions: { all: [{ field: 'issue.fields.prio', op: 'exists' }] } });
+    expect(added.status).toBe(201);
+    expect(added.body.warnings).toEqual([
+      { path: 'template', message: 'issue.state is not in jira:issue_created, jira:issue_updated payloads; did you mean issue.status?' },
+      { path: 'conditions.all.0.field', message: 'issue.fields.prio is not in jira:issue_created, jira:issue_updated payloads; did you mean issue.fields.priority?' },
+    ]);
+    const updated = await call('PUT', `/api/webhooks/lint-jira/commands/${added.body.command_id}`, { trigger: 'jira:*', action: 'comment', template: 'Status {{issue.status}}' });
+    expect(updated).toMatchObject({ status: 200, body: { template: 'Status {{issue.status}}' } });
+    expect(updated.body.warnings).toBeUndefined();
+  });
+
+  it("shows the warnings in the CLI's plan", async () => {
+    const d = join(dir, 'lint');
+    mkdirSync(d);
+    writeFileSync(join(d, 'lint-plan.json'), JSON.stringify({ name: 'plan', provider: 'jira', commands: [{ trigger: 'jira:issue_created', action: 'create_task', agent: 'planning', template: '{{issue.summry}}' }] }));
+    const r = await cli('apply', '-f', d, '--dry-run');
+    expect(r).toMatchObject({ code: 0, out: `+ create lint-plan\n    warning commands.0.template: ${typo.message}` });
+    expect(JSON.parse((await cli('apply', '-f', d, '--dry-run', '--json')).out).plan).toEqual([{ kind: 'create', id: 'lint-plan', warnings: [typo] }]);
   });
 });

@@ -33,7 +33,7 @@ describe('previewCommand', () => {
   it('matches a payload, renders the template and lists the variables that rendered empty', async () => {
     const d = deps(hook('github'));
     const out = await previewCommand(d, 'github-1', { command: bugCommand, payload: issue(['bug']), event_type: 'issues.opened' });
-    expect(out).toEqual({ matched: true, reasons: [], rendered: 'Analyze issue: Crash on start ()', missing: ['issue.assignee.login'], event: { source: 'payload', event_type: 'issues.opened' } });
+    expect(out).toEqual({ matched: true, reasons: [], rendered: 'Analyze issue: Crash on start ()', missing: ['issue.assignee.login'], warnings: [], event: { source: 'payload', event_type: 'issues.opened' } });
   });
 
   it('says why a payload does not match, and still renders the template for the editor', async () => {
@@ -65,9 +65,18 @@ describe('previewCommand', () => {
     const slack = await previewCommand(deps(hook('slack')), 'slack-1', { command: { trigger: 'app_mention', action: 'respond', template: 'Hi {{event.user}}' } });
     expect(slack).toMatchObject({ matched: true, reasons: [], event: { source: 'sample', event_type: 'app_mention' } });
     expect(slack.rendered).toMatch(/^Hi U/);
-    // GitHub's sample is a ping, a handshake: it never runs commands, whatever the trigger.
-    const gh = await previewCommand(deps(hook('github')), 'github-1', { command: { trigger: '*', action: 'comment', template: 'x' } });
+    // GitHub's /test sample is a ping, a handshake: it never runs commands.
+    const gh = await previewCommand(deps(hook('github')), 'github-1', { command: { trigger: 'ping', action: 'comment', template: 'x' } });
     expect(gh).toMatchObject({ matched: false, reasons: [HANDSHAKE_REASON], event: { source: 'sample', event_type: 'ping' } });
+  });
+
+  it("takes the default sample from the provider's real payload fixtures for the command's trigger, and lints the command", async () => {
+    const jira = await previewCommand(deps(hook('jira')), 'jira-1', { command: { trigger: 'jira:issue_created', action: 'create_task', agent: 'planning', template: 'New Jira ticket: {{issue.key}} - {{issue.summary}} {{issue.summry}}' } });
+    expect(jira).toMatchObject({ event: { source: 'sample', event_type: 'jira:issue_created' }, matched: true, missing: ['issue.summry'] });
+    expect(jira.rendered).toMatch(/^New Jira ticket: OPS-42 - Checkout crashes/);
+    expect(jira.warnings).toEqual([{ path: 'template', message: 'issue.summry is not in jira:issue_created payloads; did you mean issue.summary?' }]);
+    const gh = await previewCommand(deps(hook('github')), 'github-1', { command: { trigger: 'pull_request.*', action: 'comment', template: '{{pull_request.title}}' } });
+    expect(gh).toMatchObject({ event: { source: 'sample', event_type: 'pull_request.opened' }, matched: true, missing: [], warnings: [] });
   });
 
   it('refuses an event_type for which the provider has no sample, at event_type', async () => {
