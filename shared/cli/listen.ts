@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { parseSubscriptionSecret, verifyHooklineSignature } from '../delivery/signing';
 import { jsonText } from '../http/apigw';
 import { CliError } from './client';
-import type { CliIo } from './program';
+import type { CliIo } from './io';
 
 const STANDARD = ['webhook-id', 'webhook-timestamp', 'webhook-signature'];
 

@@ -7,17 +7,11 @@ import { WebhookCreate } from '../model/webhook';
 import { version } from '../version';
 import { all, apiClient, claimTask, CliError, table, type Api } from './client';
 import { listenCommand } from './listen';
+import type { CliIo } from './io';
 import { comparable, formatPlan, plan, readConfigs } from './plan';
 
 /** Where output goes and how the CLI reaches the API (tests inject their own). */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: Record<string, string | undefined>;
-  fetch?: typeof fetch;
-  /** Stops `events tail` and `listen` (Ctrl-C in a terminal). */
-  signal?: AbortSignal;
-}
+export type { CliIo } from './io';
 
 /** Operations of the route table the CLI deliberately has no command for, and why. */
 export const CLI_EXCLUDED_OPERATIONS: Record<string, string> = {
