@@ -74,7 +74,14 @@ const EventFields = {
 };
 
 export const EventSummary = z.object(EventFields).meta({ id: 'EventSummary' });
-export const EventDetail = z.object({ ...EventFields, payload: z.unknown() }).meta({ id: 'Event' });
+export const EventDetail = z
+  .object({
+    ...EventFields,
+    content_type: z.string().optional().meta({ description: "The delivery's Content-Type header", example: 'application/json' }),
+    source_ip: z.string().optional().meta({ description: 'The address the delivery came from (what ip_allowlist checks)', example: '192.0.2.10' }),
+    payload: z.unknown(),
+  })
+  .meta({ id: 'Event' });
 export type EventDetail = z.infer<typeof EventDetail>;
 
 export const EventListQuery = z.object({

@@ -40,10 +40,15 @@ export async function listEvents(deps: Deps, webhookId: string, limit: number, c
 }
 
 /** One event with its payload, read back from its byte range in the batch object. */
-export async function getEvent(deps: Deps, webhookId: string, eventId: string): Promise<ReturnType<typeof eventSummary> & { payload: unknown }> {
+export async function getEvent(deps: Deps, webhookId: string, eventId: string): Promise<ReturnType<typeof eventSummary> & { content_type?: string; source_ip?: string; payload: unknown }> {
   const e = await deps.events.get(eventId);
   if (!e || e.webhook_id !== webhookId) throw new NotFoundError('Event', eventId);
-  return { ...eventSummary(e), payload: decodePayload(await storedPayloadText(deps, e), e.content_type) };
+  return {
+    ...eventSummary(e),
+    ...(e.content_type ? { content_type: e.content_type } : {}),
+    ...(e.source_ip ? { source_ip: e.source_ip } : {}),
+    payload: decodePayload(await storedPayloadText(deps, e), e.content_type),
+  };
 }
 
 /**

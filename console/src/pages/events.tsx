@@ -86,8 +86,6 @@ export function EventsPage({ id, status }: { id: string; status: string }) {
   );
 }
 
-const HEADERS_OF_INTEREST = /^(content-type|user-agent|x-github-event|x-github-delivery|x-gitlab-event|x-slack-|stripe-signature|webhook-id|x-shopify-topic|linear-event|sentry-hook-resource)/i;
-
 export function EventDetailPage({ id, eventId }: { id: string; eventId: string }) {
   const canWrite = useCan('write');
   const ev = useLoad(() => get('getEvent', { params: { id, event_id: eventId } }), [id, eventId]);
@@ -96,7 +94,6 @@ export function EventDetailPage({ id, eventId }: { id: string; eventId: string }
   return (
     <Async state={ev} label="the event">
       {(e) => {
-        const headers = (e as { headers?: Record<string, string> }).headers;
         return (
           <Page
             title={`${e.event_type} event`}
@@ -134,9 +131,15 @@ export function EventDetailPage({ id, eventId }: { id: string; eventId: string }
                   ...(e.error ? ([['Error', <span class="field-error">{e.error}</span>]] as [string, ComponentChildren][]) : []),
                 ]}
               />
-              {headers && (
-                <Facts rows={Object.entries(headers).filter(([k]) => HEADERS_OF_INTEREST.test(k)).map(([k, v]): [string, ComponentChildren] => [k, <code>{v}</code>])} />
-              )}
+              <h3>Request</h3>
+              <Facts
+                rows={[
+                  ['Content-Type', e.content_type ? <code>{e.content_type}</code> : <span class="muted">not recorded</span>],
+                  ['Source address', e.source_ip ? <code>{e.source_ip}</code> : <span class="muted">not recorded</span>],
+                  ['Provider', e.provider],
+                  ['Reply sent', e.response_sent ? 'yes' : 'no'],
+                ]}
+              />
             </Panel>
             <Panel title="Matched commands and results">
               {e.actions.length ? (
@@ -162,7 +165,16 @@ export function EventDetailPage({ id, eventId }: { id: string; eventId: string }
                   ]}
                 />
               ) : (
-                <Empty>{e.matched_commands.length ? `Matched ${e.matched_commands.join(', ')}; no results yet.` : 'No command matched this event. Add one whose trigger is ' + e.event_type + ' on the webhook.'}</Empty>
+                <Empty>
+                  {e.matched_commands.length ? `Matched ${e.matched_commands.join(', ')}; no results yet.` : `No command matched this event. Add one whose trigger is ${e.event_type} on the webhook.`}
+                  {e.match_reasons?.length ? (
+                    <ul class="reasons">
+                      {e.match_reasons.map((r) => (
+                        <li key={r}>{r}</li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </Empty>
               )}
             </Panel>
             <Panel title="Payload">

@@ -293,7 +293,24 @@ function Stats({ id, tick }: { id: string; tick: number }) {
   );
 }
 
+/** Sends one delivery again from the log (a new attempt after the earlier ones). */
+function RetryButton({ delivery, onDone }: { delivery: Delivery; onDone: () => void }) {
+  const act = useAction(async () => {
+    await get('retryDelivery', { params: { delivery_id: delivery.delivery_id } });
+    onDone();
+  });
+  return (
+    <>
+      <Busy class="small" busy={act.busy} onClick={() => void act.run()} aria-label={`Retry delivery ${delivery.delivery_id}`}>
+        Retry
+      </Busy>
+      <ErrorBox error={act.error} title="Retry failed" />
+    </>
+  );
+}
+
 function Deliveries({ id, status, tick }: { id: string; status: string; tick: number }) {
+  const canWrite = useCan('write');
   const pager = useCursor(status);
   const list = useLoad(() => get('listDeliveries', { params: { id }, query: { limit: 25, cursor: pager.cursor, status: (status || undefined) as Delivery['status'] | undefined } }), [id, status, pager.cursor, tick]);
   return (
@@ -318,6 +335,7 @@ function Deliveries({ id, status, tick }: { id: string; status: string; tick: nu
                 { header: 'Attempts', cell: (x) => String(x.attempt_count) },
                 { header: 'Last status code', cell: (x) => (x.last_status_code === null ? <span class="muted">none</span> : String(x.last_status_code)) },
                 { header: 'Next attempt', wide: true, cell: (x) => (x.next_attempt_at ? <Time iso={x.next_attempt_at} /> : <span class="muted">none</span>) },
+                ...(canWrite ? [{ header: 'Retry', cell: (x: Delivery) => (x.status === 'sending' ? <span class="muted">sending</span> : <RetryButton delivery={x} onDone={() => setTimeout(list.reload, 1000)} />) }] : []),
               ]}
             />
             <Pager label="Deliveries" page={pager.page} nextCursor={p.next_cursor} onPrev={pager.prev} onNext={pager.next} />
