@@ -36,7 +36,15 @@ export const TaskView = z
     webhook_id: z.string(),
     event_id: z.string(),
     command_id: z.string(),
-    source: z.record(z.string(), z.unknown()),
+    source: z
+      .object({
+        provider: z.string(),
+        event_type: z.string(),
+        delivery_id: z.string().nullable(),
+        thread: z.string().optional().meta({ description: 'The source thread (issue, ticket, Slack thread) the event belongs to' }),
+        sender: z.string().optional(),
+      })
+      .meta({ id: 'TaskSource' }),
     created_at: IsoTime,
     updated_at: IsoTime,
     result: z.unknown(),

@@ -204,7 +204,18 @@ export const WebhookView = z
       .optional(),
     ip_allowlist: z.array(z.string()).optional(),
     rate_limit: z.object({ per_second: z.number(), burst: z.number() }).optional(),
-    verification: z.record(z.string(), z.unknown()).optional(),
+    verification: z
+      .object({
+        header: z.string(),
+        algorithm: z.enum(['sha1', 'sha256', 'sha512']),
+        encoding: z.enum(['hex', 'base64']),
+        prefix: z.string(),
+        signed_payload: z.enum(['{body}', '{timestamp}.{body}', '{id}.{timestamp}.{body}']),
+        timestamp_header: z.string().optional(),
+        id_header: z.string().optional(),
+        tolerance_seconds: z.number().int(),
+      })
+      .optional(),
     created_at: IsoTime,
     created_by: z.string(),
     updated_at: IsoTime,
