@@ -30,9 +30,7 @@ const BUILD_FORMAT = 1;
 
 // import.meta.dirname under Node (ESM); __dirname where Jest runs this as CommonJS.
 export const PROJECT_ROOT = resolve(import.meta.dirname ?? __dirname, '..', '..');
-export const CONSOLE_SRC = join(PROJECT_ROOT, 'console');
-export const CONSOLE_ENTRY = join(CONSOLE_SRC, 'src', 'main.tsx');
-export const CONSOLE_TEMPLATE = join(CONSOLE_SRC, 'index.html');
+/** The build output `npm start` serves and `cdk synth` uploads. */
 export const CONSOLE_OUT = join(PROJECT_ROOT, 'dist', 'console');
 
 /** dist/console/manifest.json */
