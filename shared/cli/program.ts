@@ -203,14 +203,17 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     await api().call('DELETE', `/api/webhooks/${enc(id)}`);
     show({ deleted: id }, [{ deleted: id }], ['deleted']);
   });
-  cmd(webhooks, 'rotate-secret <id>', 'new secret (printed once); the old one stays valid for --grace seconds', 'hookline webhooks rotate-secret github-issues-001 --grace 3600', 'rotateWebhookSecret')
-    .option('--grace <seconds>', 'how long the old secret keeps verifying', '86400')
-    .option('--secret <secret>', 'the new secret (default: generated)')
-    .action(async (id: string, o: { grace: string; secret?: string }) => {
-      const w = await api().call('POST', `/api/webhooks/${enc(id)}/rotate-secret`, { grace_seconds: positiveInt(o.grace, '--grace'), ...(o.secret ? { secret: o.secret } : {}) });
-      show(w, [w], ['webhook_id', 'secret', 'previous_secret_expires_at', 'version']);
-      if (!json()) io.err('The new secret is shown once: configure it at the provider now.');
-    });
+  /** `rotate-secret` of webhooks and subscriptions: the same body, the new secret printed once. */
+  const rotateSecret = (parent: Command, base: string, idColumn: string, what: string, example: string, op: string, who: string) =>
+    cmd(parent, 'rotate-secret <id>', what, example, op)
+      .option('--grace <seconds>', 'how long the old secret keeps working', '86400')
+      .option('--secret <secret>', 'the new secret (default: generated)')
+      .action(async (id: string, o: { grace: string; secret?: string }) => {
+        const r = await api().call('POST', `${base}/${enc(id)}/rotate-secret`, { grace_seconds: positiveInt(o.grace, '--grace'), ...(o.secret ? { secret: o.secret } : {}) });
+        show(r, [r], [idColumn, 'secret', 'previous_secret_expires_at', 'version']);
+        if (!json()) io.err(`The new secret is shown once: ${who} now.`);
+      });
+  rotateSecret(webhooks, '/api/webhooks', 'webhook_id', 'new secret (printed once); the old one stays valid for --grace seconds', 'hookline webhooks rotate-secret github-issues-001 --grace 3600', 'rotateWebhookSecret', 'configure it at the provider');
   for (const [verb, op, what] of [
     ['enable', 'enableWebhook', 'enable a webhook'],
     ['disable', 'disableWebhook', 'disable a webhook (its receiver answers 404 webhook_disabled)'],
@@ -456,14 +459,7 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     const r = await api().call('POST', `/api/subscriptions/${enc(id)}/test`);
     show(r, [r], ['event_id', 'delivery_id', 'deliveries']);
   });
-  cmd(subs, 'rotate-secret <id>', 'new secret (printed once); during --grace seconds deliveries carry both signatures', 'hookline subscriptions rotate-secret sub_6806d7fd5d --grace 3600', 'rotateSubscriptionSecret')
-    .option('--grace <seconds>', 'how long the old secret keeps signing', '86400')
-    .option('--secret <secret>', 'the new secret (default: generated)')
-    .action(async (id: string, o: { grace: string; secret?: string }) => {
-      const s = await api().call('POST', `/api/subscriptions/${enc(id)}/rotate-secret`, { grace_seconds: positiveInt(o.grace, '--grace'), ...(o.secret ? { secret: o.secret } : {}) });
-      show(s, [s], ['subscription_id', 'secret', 'previous_secret_expires_at', 'version']);
-      if (!json()) io.err('The new secret is shown once: give it to the subscriber now.');
-    });
+  rotateSecret(subs, '/api/subscriptions', 'subscription_id', 'new secret (printed once); during --grace seconds deliveries carry both signatures', 'hookline subscriptions rotate-secret sub_6806d7fd5d --grace 3600', 'rotateSubscriptionSecret', 'give it to the subscriber');
   cmd(subs, 'preview [id]', 'whether a subscription (a saved one by id, or one given by flags/--data, not saved) selects an event (given, or a sample), why not, and the exact body it would send; changes nothing', "hookline subscriptions preview sub_6806d7fd5d --type agent:complete --event-data '{\"task_id\":\"t1\"}'", 'previewStoredSubscription', 'previewSubscription')
     .option('--endpoint <url>', 'an unsaved subscription: its URL')
     .option('--events <patterns>', 'an unsaved subscription: comma-separated patterns')

@@ -7,6 +7,7 @@ import { deliveryHeaders } from '../../shared/delivery/signing';
 import { routes } from '../../shared/routes';
 import { pollUntil } from '../support/poll';
 import { startSink, type Sink } from '../support/sink';
+import { cliAgainst } from '../support/cli';
 import { startTestStack, TEST_ADMIN_KEY } from '../support/in-process-stack';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
@@ -25,12 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: { HOOKLINE_URL: s.url, HOOKLINE_KEY: TEST_ADMIN_KEY } });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliAgainst(() => s.url, TEST_ADMIN_KEY);
 const jsonOf = async (...argv: string[]) => {
   const r = await cli('--json', ...argv);
   if (r.code !== 0) throw new Error(`hookline ${argv.join(' ')} exited ${r.code}: ${r.err}`);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../shared/cli/program';
+import { cliAgainst } from '../support/cli';
 import { startTestStack, TEST_ADMIN_KEY } from '../support/in-process-stack';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
@@ -16,12 +17,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: { HOOKLINE_URL: s.url, HOOKLINE_KEY: TEST_ADMIN_KEY } });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliAgainst(() => s.url, TEST_ADMIN_KEY);
 const write = (name: string, config: unknown) => writeFileSync(join(dir, name), JSON.stringify(config));
 const hook = (name: string, commands: unknown[] = [{ trigger: 'issues.opened', action: 'create_task', agent: 'planning' }]) => ({ name, provider: 'github', commands });
 
