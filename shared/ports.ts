@@ -262,6 +262,8 @@ export interface ManagementDeps {
   imports: ImportLog;
   /** Queue depths and DLQ redrive. */
   queues: QueueAdmin;
+  /** Slack channel ids to names, so the command preview judges `channel: "#name"` as the consumer does. */
+  channels?: ChannelDirectory;
 }
 
 /** A secret value read from outside (Secrets Manager in AWS); cached by the adapter. */

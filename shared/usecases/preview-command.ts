@@ -9,11 +9,12 @@ import type { Command } from '../model/webhook';
 import type { ManagementDeps } from '../ports';
 import { storedPayloadText } from './events';
 import { decodePayload } from './process-events';
+import { resolveChannelNames } from './channel-names';
 import { lintOneCommand } from './lint-config';
 import { sampleEvent, type SampleEvent } from './sample-event';
 import { getWebhook } from './webhooks';
 
-type Deps = Pick<ManagementDeps, 'webhooks' | 'events' | 'payloads' | 'clock'>;
+type Deps = Pick<ManagementDeps, 'webhooks' | 'events' | 'payloads' | 'clock' | 'channels'>;
 
 /**
  * What the consumer would do with `input.command` on one event, changing nothing: the same loop
@@ -47,6 +48,8 @@ export async function previewCommand(deps: Deps, webhookId: string, input: Comma
   const command: Command = { ...input.command, command_id: input.command.command_id ?? 'cmd_preview', priority: input.command.priority ?? 0 };
   const ctx: EventContext = { payload: ev.payload, event_type: ev.event_type, provider: webhook.provider, webhook_id: webhook.webhook_id };
   ctx.sender = senderOf(ctx.provider, ev.payload);
+  // Channel names are looked up as the consumer looks them up (same directory port, same cache rules).
+  await resolveChannelNames(deps.channels, { ...webhook, commands: [command] }, ctx);
   const reasons: string[] = [];
   if (ev.handshake) reasons.push(HANDSHAKE_REASON);
   const guard = loopGuard(webhook.reply, ctx.sender, ev.raw);

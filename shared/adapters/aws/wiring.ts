@@ -12,6 +12,8 @@ import { DynamoEventStore } from './dynamo-event-store';
 import { DynamoTaskStore } from './dynamo-task-store';
 import { S3PayloadStore } from './s3-payload-store';
 import { SqsEventQueue } from './sqs-event-queue';
+import { guardedFetchFn } from '../../delivery/fetch-adapter';
+import { slackChannelDirectory } from '../http/slack-channel-directory';
 
 /** What publishing needs from a function's grants (config and deliveries tables, deliveries queue). */
 export interface OutboundResources {
@@ -97,5 +99,6 @@ export function managementDeps(r: FunctionResources<'api'>, s: Settings): Manage
       Object.fromEntries(Object.entries(r.queues).map(([name, url]) => [name, { url, ...(dlqs[name] ? { dlqUrl: dlqs[name] } : {}) }])),
     ),
     outbound,
+    channels: slackChannelDirectory({ fetch: guardedFetchFn(s.ALLOW_PRIVATE_TARGETS === 'true', 3_000), clock: systemClock }),
   };
 }

@@ -6,6 +6,7 @@ import { matchCommands } from '../../../shared/commands/match';
 import type { Command, WebhookRecord } from '../../../shared/model/webhook';
 import type { ChannelDirectory } from '../../../shared/ports';
 import { channelNameProblems, resolveChannelNames } from '../../../shared/usecases/channel-names';
+import { previewCommand } from '../../../shared/usecases/preview-command';
 import { processEvents } from '../../../shared/usecases/process-events';
 import { MemoryEventStore, MemoryIntentStore, MemoryPayloadStore, MemoryQuestionStore, MemoryTaskStore, MemoryTopic } from '../../support/fakes';
 
@@ -75,6 +76,16 @@ describe('Slack channel names in conditions', () => {
     expect(e.status).toBe('ignored');
     expect(e.match_reasons).toEqual(['cmd_eng: channel: the event is not in "#engineering" (channel "c024be91l"; its name could not be looked up: conversations.info answered channel_not_found)']);
     expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThan(1024);
+  });
+
+  it("lets the command preview judge a channel name as the consumer does, on the provider's sample message", async () => {
+    const w = hook();
+    const d = { webhooks: { get: async () => w } as never, events: new MemoryEventStore(), payloads: new MemoryPayloadStore(), clock: { now: () => new Date() } };
+    const { command_id: _c, priority: _p, ...command } = respond;
+    const ok = await previewCommand({ ...d, channels: directory({ C024BE91L: 'engineering' }) }, w.webhook_id, { command });
+    expect(ok).toMatchObject({ matched: true, event: { source: 'sample', event_type: 'message.channels' }, rendered: `Processing your request: ${slackMessage.event.text}` });
+    const failed = await previewCommand({ ...d, channels: directory({}) }, w.webhook_id, { command });
+    expect(failed.reasons).toEqual([expect.stringContaining('its name could not be looked up: conversations.info answered channel_not_found')]);
   });
 
   it('refuses on save a channel name on Events API triggers without reply.token, explaining ids and the fix', () => {
