@@ -3,17 +3,21 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { functions as functionSpecs, type FunctionName } from '../shared/resources';
 import { routes } from '../shared/routes';
 import { HooklineFunction } from './constructs/hookline-function';
+import { HooklineOperations } from './constructs/operations';
 import type { HooklineDataResources } from './data-stack';
 import { entries, mapValues, pascal } from './records';
+import { stageConfig, type StageConfig } from './stage';
 
 /** Inputs of the API stack: the data stack's resources and build settings. */
 export interface HooklineApiStackProps extends StackProps {
@@ -22,13 +26,19 @@ export interface HooklineApiStackProps extends StackProps {
   readonly projectRoot?: string;
   /** X-Ray active tracing on every function (default off: no `xray:*` on `Resource::*`). */
   readonly tracing?: boolean;
+  /** Stage settings (default: read from context, `hookline:stage`). */
+  readonly stage?: StageConfig;
 }
 
 /** Env every function gets besides its manifest resources. */
-const COMMON_ENV = {
-  POWERTOOLS_SERVICE_NAME: 'hookline',
-  EVENT_RETENTION_DAYS: '30',
-};
+function commonEnv(stage: StageConfig): Record<string, string> {
+  return {
+    // The `service` dimension of every metric and the `service` key of every log line.
+    POWERTOOLS_SERVICE_NAME: `hookline-${stage.stage}`,
+    POWERTOOLS_METRICS_NAMESPACE: 'Hookline',
+    EVENT_RETENTION_DAYS: '30',
+  };
+}
 
 /**
  * The compute side: one Lambda per manifest function, the HTTP API built from the route table with the
@@ -40,15 +50,29 @@ export class HooklineApiStack extends Stack {
   readonly stage: apigw.HttpStage;
   readonly receiverUrl: lambda.FunctionUrl;
   readonly adminKey: secretsmanager.Secret;
+  readonly operations: HooklineOperations;
+  readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: HooklineApiStackProps) {
     super(scope, id, props);
     const projectRoot = props.projectRoot ?? process.cwd();
-    // Exports/imports: CloudFormation refuses to delete or replace a table, queue or bucket this stack still uses.
-    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const stage = (this.config = props.stage ?? stageConfig(this));
+    // Weak references (Fn::GetStackOutput) instead of Export/ImportValue: a later change that stops
+    // using a table, queue or grant deploys without "Export ... cannot be deleted as it is in use".
+    // The data resources are retained (prod) or replaced only with the data stack, so a dangling
+    // reference cannot arise from a normal deploy.
+    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
 
     this.functions = mapValues(functionSpecs, (name, spec) => {
-      const fn = new HooklineFunction(this, pascal(name), { name, spec, projectRoot, tracing: props.tracing, environment: COMMON_ENV });
+      const fn = new HooklineFunction(this, pascal(name), {
+        name,
+        spec,
+        projectRoot,
+        tracing: props.tracing,
+        environment: commonEnv(stage),
+        logRetention: stage.logRetention,
+        reservedConcurrency: stage.reservedConcurrency[name as keyof StageConfig['reservedConcurrency']],
+      });
       fn.bindManifest(props.data);
       Validations.of(fn.fn).acknowledge({
         id: 'AwsSolutions-L1',
@@ -73,6 +97,11 @@ export class HooklineApiStack extends Stack {
         targets: [new targets.LambdaFunction(fn.fn, { retryAttempts: 4 })],
       });
     }
+    // Functions subscribed to a topic (the alerter: alarm notifications -> alert.* events).
+    for (const [name, fn] of entries(this.functions)) {
+      const topic = functionSpecs[name].subscribe;
+      if (topic) props.data.topics[topic].addSubscription(new subscriptions.LambdaSubscription(fn.fn));
+    }
 
     // Providers authenticate by signature (verified in the handler), so the URL itself is public.
     this.receiverUrl = receiver.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
@@ -84,20 +113,21 @@ export class HooklineApiStack extends Stack {
     this.adminKey = new secretsmanager.Secret(this, 'AdminKey', {
       description: 'Hookline admin API key (bootstrap credential; day-to-day keys are created through /api/keys)',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: stage.removalPolicy,
     });
     Validations.of(this.adminKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Bootstrap admin key: rotate by hand (put a new value, then restart the authorizer); the day-to-day credentials are API keys created and revoked through /api/keys.',
+        'Bootstrap admin key: rotate by hand (put-secret-value; the authorizer reads it again within ADMIN_KEY_CACHE_SECONDS, see the README runbook); the day-to-day credentials are API keys created and revoked through /api/keys.',
     });
     authorizer.bindSecret('ADMIN_KEY_SECRET_ARN', this.adminKey);
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
+      retention: stage.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
-      apiName: 'hookline',
+      apiName: stage.resourceName('api'),
       description: 'Hookline management API and webhook receiver',
       // The stage is declared below to carry access logs and throttling.
       createDefaultStage: false,
@@ -106,7 +136,8 @@ export class HooklineApiStack extends Stack {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { burstLimit: 500, rateLimit: 1000 },
+      // Account-wide API Gateway quotas are shared: the stage's own limit keeps a flood on one API from using them all.
+      throttle: { burstLimit: stage.apiThrottle.burstLimit, rateLimit: stage.apiThrottle.rateLimit },
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -162,8 +193,21 @@ export class HooklineApiStack extends Stack {
       }
     }
 
+    // Optional custom domains (`-c hookline:domains='{"api":{"name":"...","certificateArn":"..."},"receiver":{...}}'`),
+    // both mapped to the HTTP API, which serves the management API and the receiver route.
+    for (const [which, domain] of entries(stage.domains)) {
+      const name = new apigw.DomainName(this, `${pascal(which)}Domain`, { domainName: domain.name, certificate: acm.Certificate.fromCertificateArn(this, `${pascal(which)}Certificate`, domain.certificateArn) });
+      new apigw.ApiMapping(this, `${pascal(which)}DomainMapping`, { api: this.httpApi, domainName: name, stage: this.stage });
+      new CfnOutput(this, `${pascal(which)}DomainTarget`, { value: name.regionalDomainName, description: `CNAME/alias target for ${domain.name}` });
+      new CfnOutput(this, `${pascal(which)}CustomUrl`, { value: `https://${domain.name}` });
+    }
+
+    this.operations = new HooklineOperations(this, 'Operations', { stage, data: props.data, functions: this.functions, httpApi: this.httpApi, service: commonEnv(stage).POWERTOOLS_SERVICE_NAME });
+
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
-    new CfnOutput(this, 'ReceiverFunctionUrl', { value: this.receiverUrl.url });
+    // Without the Function URL's trailing slash, so `<ReceiverFunctionUrl>/webhooks/...` is exact.
+    new CfnOutput(this, 'ReceiverFunctionUrl', { value: Fn.join('', ['https://', Fn.select(2, Fn.split('/', this.receiverUrl.url))]) });
+    new CfnOutput(this, 'DashboardUrl', { value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${stage.resourceName('operations')}` });
     new CfnOutput(this, 'AdminKeySecretArn', { value: this.adminKey.secretArn });
     for (const [name, fn] of entries(this.functions)) new CfnOutput(this, `${pascal(name)}FunctionName`, { value: fn.fn.functionName });
   }

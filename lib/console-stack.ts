@@ -46,8 +46,9 @@ export class HooklineConsoleStack extends Stack {
 
   constructor(scope: Construct, id: string, props: HooklineConsoleStackProps) {
     super(scope, id, props);
-    // The API's id and endpoint are imported: CloudFormation keeps the API while this stack uses it.
-    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    // The API's id and endpoint by weak reference (Fn::GetStackOutput), as the API stack reads the
+    // data stack: no Export that a later change to the API stack could be blocked by.
+    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     // Access logs by bucket policy, not the legacy ACL grant (as in the data stack).
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const apiOrigin = props.api.httpApi.apiEndpoint;

@@ -1,11 +1,10 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
@@ -22,7 +21,13 @@ import {
   type TableSpec,
   type TopicName,
 } from '../shared/resources';
-import { entries, mapValues, pascal } from './records';
+import { mapValues, pascal } from './records';
+import { stageConfig, type StageConfig } from './stage';
+
+export interface HooklineDataStackProps extends StackProps {
+  /** Stage settings (default: read from context, `hookline:stage`). */
+  readonly stage?: StageConfig;
+}
 
 /** The data resources other stacks bind to, keyed by their name in shared/resources.ts. */
 export interface HooklineDataResources {
@@ -45,8 +50,11 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
   /** Customer-managed key of the topics (CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key). */
   readonly topicKey: kms.Key;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  readonly stage: StageConfig;
+
+  constructor(scope: Construct, id: string, props: HooklineDataStackProps = {}) {
     super(scope, id, props);
+    this.stage = props.stage ?? stageConfig(this);
     // Grant log delivery with a bucket policy instead of the legacy LogDeliveryWrite ACL, so the log
     // bucket can keep ACLs disabled (BucketOwnerEnforced). Set here, before any child exists, so the
     // stack behaves the same under `cdk synth` and in tests whatever cdk.json says.
@@ -62,12 +70,18 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
       description: 'Hookline SNS topics',
       enableKeyRotation: true,
     });
-    // CloudWatch alarm actions publish to the (encrypted) alerts topic with CloudWatch's own identity.
+    // CloudWatch alarm actions publish to the (encrypted) alerts topic with CloudWatch's own identity,
+    // for this account's alarms only (confused-deputy conditions).
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: { 'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+    };
     this.topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromOwnAlarms,
       }),
     );
     this.topics = mapValues(topicSpecs, (name) => {
@@ -75,6 +89,18 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
       new CfnOutput(this, `${pascal(name)}TopicArn`, { value: topic.topicArn });
       return topic;
     });
+    // enforceSSL replaces SNS's default policy, so CloudWatch must be allowed explicitly.
+    this.topics.alerts.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topics.alerts.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    // `-c hookline:alertEmails='["oncall@example.com"]'`: each address confirms once by email.
+    for (const email of this.stage.alertEmails) this.topics.alerts.addSubscription(new subscriptions.EmailSubscription(email));
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -98,19 +124,7 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
           reason: "CDK's own deploy-time handler that turns on the config bucket's EventBridge notifications; the managed policy only lets it write its own logs.",
         });
 
-    // A message in a DLQ is an event or delivery Hookline gave up on: page someone.
-    const alerts = new cwActions.SnsAction(this.topics.alerts);
-    for (const [name, dlq] of entries(this.deadLetterQueues)) {
-      const alarm = new cloudwatch.Alarm(this, `${pascal(name)}DlqAlarm`, {
-        alarmDescription: `Messages in the ${name} dead-letter queue`,
-        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(alerts);
-    }
+    // Alarms on these resources live in the API stack's HooklineOperations (lib/constructs/operations.ts).
   }
 
   private table(name: string, spec: TableSpec): dynamodb.Table {
@@ -123,7 +137,8 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
       // AWS-managed KMS key: encryption at rest that shows in the template and in CloudTrail.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: spec.ttlAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: this.stage.removalPolicy,
+      deletionProtection: this.stage.deletionProtection,
     });
     for (const index of spec.indexes) {
       table.addGlobalSecondaryIndex({
@@ -166,11 +181,15 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
       eventBridgeEnabled: spec.eventBridge ?? false,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: `${name}/`,
-      lifecycleRules: (spec.expireDays ?? []).map((rule) => ({
-        id: `expire-${rule.prefix.replace(/[^A-Za-z0-9]+/g, '-')}${rule.days}d`,
-        prefix: rule.prefix,
-        expiration: Duration.days(rule.days),
-      })),
+      lifecycleRules: [
+        ...(spec.expireDays ?? []).map((rule) => ({
+          id: `expire-${rule.prefix.replace(/[^A-Za-z0-9]+/g, '-')}${rule.days}d`,
+          prefix: rule.prefix,
+          expiration: Duration.days(rule.days),
+        })),
+        // A versioned bucket keeps every overwritten or deleted version forever unless told otherwise.
+        ...(spec.versioned ? [{ id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(this.stage.configNoncurrentDays) }] : []),
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     new CfnOutput(this, `${pascal(name)}BucketName`, { value: bucket.bucketName });

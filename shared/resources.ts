@@ -57,6 +57,9 @@ export interface FunctionSpec {
   buckets?: Partial<Record<BucketName, Access>>;
   /** Invoked for every object created under `prefix` in `bucket` (S3 → EventBridge → Lambda). */
   trigger?: { bucket: BucketName; prefix: string };
+  /** Subscribed to this topic (SNS → Lambda); the local stack has no such topic traffic. */
+  subscribe?: TopicName;
+
 }
 
 export const tables = {
@@ -122,14 +125,16 @@ export const queues = {
     consumer: { fn: 'consumer', batchSize: 100, maxBatchingWindowSeconds: 2 },
   },
   /**
-   * One message per outbound delivery. Retries wait in the queue (ChangeMessageVisibility per the
-   * subscription's policy); maxReceiveCount is above the largest max_attempts (20), so only
-   * poison messages reach the DLQ.
+   * One message per outbound delivery. A retry is a new message sent with DelaySeconds (at most
+   * 15 minutes; a longer wait hops: the deliverer re-sends until next_attempt_at), so no message
+   * waits in flight and none outlives the 4-day retention, however long the retry policy.
+   * maxReceiveCount counts receives of one message only, so only poison messages reach the DLQ.
    */
   deliveries: {
     env: 'DELIVERIES_QUEUE_URL',
     dlqEnv: 'DELIVERIES_DLQ_URL',
-    visibilityTimeoutSeconds: 120,
+    // 6x the deliverer's timeout (AWS's advice for Lambda event sources; HooklineFunction enforces it).
+    visibilityTimeoutSeconds: 360,
     maxReceiveCount: 30,
     retentionDays: 4,
     dlqRetentionDays: 14,
@@ -140,7 +145,7 @@ export const queues = {
 export const topics = {
   /** New tasks and answered questions for agents (message attribute `agent`). */
   tasks: { env: 'TASKS_TOPIC_ARN' },
-  /** Operational alerts: DLQ arrivals, failing deliveries. */
+  /** Operational alerts: every CloudWatch alarm's ALARM and OK notifications. */
   alerts: { env: 'ALERTS_TOPIC_ARN' },
 } satisfies Record<string, TopicSpec>;
 
@@ -162,7 +167,7 @@ export type TableName = keyof typeof tables;
 export type QueueName = keyof typeof queues;
 export type TopicName = keyof typeof topics;
 export type BucketName = keyof typeof buckets;
-export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive' | 'deliverer' | 'importer';
+export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive' | 'deliverer' | 'importer' | 'alerter';
 
 /**
  * Declared with `satisfies` so each function's grants keep their literal keys: shared/env.ts
@@ -204,6 +209,15 @@ const functionSpecs = {
     tables: { config: 'readwrite' },
     buckets: { config: 'readwrite' },
     trigger: { bucket: 'config', prefix: 'config/webhooks/' },
+  },
+  alerter: {
+    entry: 'functions/alerter/handler.ts',
+    description: 'Alarm notifications (alerts topic) to alert.triggered / alert.resolved events for subscriptions',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    tables: { config: 'read', deliveries: 'write' },
+    queues: { deliveries: ['send'] },
+    subscribe: 'alerts',
   },
   authorizer: {
     entry: 'functions/authorizer/handler.ts',

@@ -52,7 +52,12 @@ export interface HooklineFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** X-Ray active tracing (adds the `xray:Put*` statement, which has no resource-level permissions). */
   readonly tracing?: boolean;
+  /** Reserved concurrency: a cap, so a flood on this function cannot use the account's whole concurrency. */
+  readonly reservedConcurrency?: number;
 }
+
+/** AWS's advice for an SQS event source: the queue's visibility timeout is at least 6x the function timeout. */
+export const VISIBILITY_TO_TIMEOUT = 6;
 
 /**
  * One Lambda of the manifest: ESM bundle for Node 22 on arm64, its own log group and role, and
@@ -100,6 +105,7 @@ export class HooklineFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: props.environment,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       bundling: {
         minify: true,
         format: OutputFormat.ESM,
@@ -150,10 +156,12 @@ export class HooklineFunction extends Construct {
   bindQueue(spec: QueueSpec, queue: sqs.IQueue, dlq: sqs.IQueue, uses: readonly ('send' | 'consume' | 'dlq')[]): void {
     if (uses.includes('send')) queue.grantSendMessages(this.fn);
     if (uses.includes('consume')) {
-      // SQS redelivers a message still in flight when the visibility timeout ends: a timeout at or past
-      // it means every slow batch runs twice.
-      if (spec.visibilityTimeoutSeconds <= this.spec.timeoutSeconds) {
-        throw new Error(`${this.node.path}: queue visibility ${spec.visibilityTimeoutSeconds}s must exceed the function timeout ${this.spec.timeoutSeconds}s`);
+      // SQS redelivers a message still in flight when the visibility timeout ends; Lambda's poller
+      // also retries throttled invocations within it, hence AWS's 6x.
+      if (spec.visibilityTimeoutSeconds < VISIBILITY_TO_TIMEOUT * this.spec.timeoutSeconds) {
+        throw new Error(
+          `${this.node.path}: queue visibility ${spec.visibilityTimeoutSeconds}s must be at least ${VISIBILITY_TO_TIMEOUT}x the function timeout ${this.spec.timeoutSeconds}s (${VISIBILITY_TO_TIMEOUT * this.spec.timeoutSeconds}s)`,
+        );
       }
       // The event source grants receive, delete, change visibility and get attributes on this queue.
       this.fn.addEventSource(

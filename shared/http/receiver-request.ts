@@ -3,7 +3,8 @@ import { NotFoundError } from '../errors';
 import type { ReceiveInput } from '../usecases/receive-event';
 import { lowerHeaders, rawBody } from './apigw';
 
-const PATH = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/;
+// Leading slashes are collapsed: `<function url>/` + `/webhooks/...` still names the webhook.
+const PATH = /^\/+webhooks\/([^/]+)\/([^/]+)\/?$/;
 
 /**
  * A provider's request as the receive use case takes it, from API Gateway

@@ -255,6 +255,8 @@ export const EVENT_TYPES: { type: string; description: string; source: 'hookline
   { type: 'question.answered', description: 'A human answered a question from ask (data: the question)', source: 'hookline' },
   { type: 'delivery.failed', description: 'A delivery failed after its last attempt (data: delivery_id, subscription_id, event_id, event_type, attempts, last_status_code)', source: 'hookline' },
   { type: 'subscription.disabled', description: 'A subscription was turned off (410 Gone, or failing for too long) (data: subscription_id, reason)', source: 'hookline' },
+  { type: 'alert.triggered', description: 'A Hookline CloudWatch alarm went into ALARM (data: alarm, state, previous_state, reason, description, at)', source: 'hookline' },
+  { type: 'alert.resolved', description: 'A Hookline CloudWatch alarm went back to OK (data: as alert.triggered)', source: 'hookline' },
   { type: 'agent:complete', description: 'An agent finished a task', source: 'platform' },
   { type: 'swarm:progress', description: 'Progress of a group of agents', source: 'platform' },
   { type: 'budget:warning', description: 'A budget threshold was crossed', source: 'platform' },
@@ -373,7 +375,7 @@ export async function subscriptionStats(deps: Pick<OutboundDeps, 'subscriptions'
 }
 
 /** Event types Hookline publishes itself; a failed delivery of one of them publishes nothing more (no loops). */
-export const INTERNAL_TYPES = new Set(['event.received', 'task.created', 'question.answered', 'delivery.failed', 'subscription.disabled']);
+export const INTERNAL_TYPES = new Set(['event.received', 'task.created', 'question.answered', 'delivery.failed', 'subscription.disabled', 'alert.triggered', 'alert.resolved']);
 
 /**
  * Hookline's own events, published like any other: only subscriptions whose patterns and filters

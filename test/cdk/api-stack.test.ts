@@ -98,7 +98,7 @@ describe('functions', () => {
   it.each(fnNames)('%s: gets every env var its handler requires (shared/env.ts) and the common settings', (name) => {
     const env = fnResource(name).Properties.Environment.Variables;
     expect(Object.keys(env)).toEqual(expect.arrayContaining(requiredEnv(name)));
-    expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'hookline', EVENT_RETENTION_DAYS: '30' });
+    expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'hookline-dev', POWERTOOLS_METRICS_NAMESPACE: 'Hookline', EVENT_RETENTION_DAYS: '30' });
     expect(env.NODE_OPTIONS).toBeUndefined();
   });
 

@@ -1,0 +1,17 @@
+import { outboundDeps } from '../../shared/adapters/aws/wiring';
+import { loadEnv } from '../../shared/env';
+import { jsonLogger } from '../../shared/log';
+import type { InternalEvents, Logger } from '../../shared/ports';
+import { internalEvents } from '../../shared/usecases/subscriptions';
+
+export interface AlerterDeps {
+  internal: InternalEvents;
+  log: Logger;
+}
+
+/** The alerter's composition root: publishing only (config and deliveries tables, deliveries queue). */
+export function wire(): AlerterDeps {
+  const { resources, settings } = loadEnv('alerter');
+  const log = jsonLogger();
+  return { internal: internalEvents(outboundDeps(resources, settings), (message, extra) => log.error(message, extra)), log };
+}

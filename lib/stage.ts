@@ -1,0 +1,103 @@
+/**
+ * Per-stage settings from CDK context (`-c hookline:stage=prod`, default `dev`): stack and resource
+ * names, log retention, removal policies, table deletion protection, alarm thresholds, reserved
+ * concurrency, API throttling and optional custom domains. One place reads context; the stacks
+ * take the result.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export interface DomainConfig {
+  /** e.g. `api.example.com` */
+  name: string;
+  /** ACM certificate in the stack's region covering `name`. */
+  certificateArn: string;
+}
+
+export interface StageConfig {
+  stage: string;
+  prod: boolean;
+  /** `HooklineData-prod`, `HooklineApi-prod`, `HooklineConsole-prod`. */
+  stackName(id: 'HooklineData' | 'HooklineApi' | 'HooklineConsole'): string;
+  /** `hookline-prod-<what>`, for names people see (API, dashboard, alarms). */
+  resourceName(what: string): string;
+  logRetention: logs.RetentionDays;
+  /** Tables and the admin key secret (buckets are always retained: S3 cannot delete a non-empty bucket). */
+  removalPolicy: RemovalPolicy;
+  deletionProtection: boolean;
+  alertEmails: string[];
+  /** Delivery success rate (%) under which the alarm fires, over 15 minutes. */
+  deliverySuccessRateMin: number;
+  /** Delivery attempt p95 latency (seconds) over which the alarm fires. */
+  deliveryP95Seconds: number;
+  /** Oldest message age (seconds) on the events and deliveries queues that raises an alarm. */
+  queueAgeSeconds: number;
+  reservedConcurrency: { receiver?: number; consumer?: number };
+  apiThrottle: { rateLimit: number; burstLimit: number };
+  /** Days a replaced or deleted config-bucket object version is kept. */
+  configNoncurrentDays: number;
+  domains: { api?: DomainConfig; receiver?: DomainConfig };
+}
+
+const RETENTION: Record<number, logs.RetentionDays> = {
+  1: logs.RetentionDays.ONE_DAY,
+  3: logs.RetentionDays.THREE_DAYS,
+  7: logs.RetentionDays.ONE_WEEK,
+  14: logs.RetentionDays.TWO_WEEKS,
+  30: logs.RetentionDays.ONE_MONTH,
+  90: logs.RetentionDays.THREE_MONTHS,
+  180: logs.RetentionDays.SIX_MONTHS,
+  365: logs.RetentionDays.ONE_YEAR,
+};
+
+/** Context values arrive as strings from `-c` and as JSON values from cdk.json. */
+function read<T>(scope: Construct, key: string, fallback: T): T {
+  const raw = scope.node.tryGetContext(`hookline:${key}`);
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  if (typeof raw !== 'string' || typeof fallback === 'string') return raw as T;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return (Array.isArray(fallback) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw) as T;
+  }
+}
+
+function positive(key: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`hookline:${key} must be a number in (0, ${max}], got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function stageConfig(scope: Construct): StageConfig {
+  const stage = String(read(scope, 'stage', 'dev'));
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) throw new Error(`hookline:stage must be lower-case letters, digits and dashes (at most 16), got "${stage}"`);
+  const prod = stage === 'prod';
+  const retentionDays = positive('logRetentionDays', read(scope, 'logRetentionDays', prod ? 90 : 7));
+  if (!RETENTION[retentionDays]) throw new Error(`hookline:logRetentionDays must be one of ${Object.keys(RETENTION).join(', ')}`);
+  const emails = read<string[] | string>(scope, 'alertEmails', []);
+  const alertEmails = (Array.isArray(emails) ? emails : [emails]).map(String);
+  for (const e of alertEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) throw new Error(`hookline:alertEmails: "${e}" is not an email address`);
+  const concurrency = read<{ receiver?: number; consumer?: number }>(scope, 'reservedConcurrency', prod ? { receiver: 100, consumer: 20 } : {});
+  const throttle = read(scope, 'apiThrottle', { rateLimit: 1000, burstLimit: 500 });
+  return {
+    stage,
+    prod,
+    stackName: (id) => `${id}-${stage}`,
+    resourceName: (what) => `hookline-${stage}-${what}`,
+    logRetention: RETENTION[retentionDays],
+    removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    deletionProtection: prod,
+    alertEmails,
+    deliverySuccessRateMin: positive('deliverySuccessRateMin', read(scope, 'deliverySuccessRateMin', 95), 100),
+    deliveryP95Seconds: positive('deliveryP95Seconds', read(scope, 'deliveryP95Seconds', 30)),
+    queueAgeSeconds: positive('queueAgeSeconds', read(scope, 'queueAgeSeconds', 900)),
+    reservedConcurrency: {
+      ...(concurrency.receiver !== undefined ? { receiver: positive('reservedConcurrency.receiver', concurrency.receiver) } : {}),
+      ...(concurrency.consumer !== undefined ? { consumer: positive('reservedConcurrency.consumer', concurrency.consumer) } : {}),
+    },
+    apiThrottle: { rateLimit: positive('apiThrottle.rateLimit', throttle.rateLimit), burstLimit: positive('apiThrottle.burstLimit', throttle.burstLimit) },
+    configNoncurrentDays: positive('configNoncurrentDays', read(scope, 'configNoncurrentDays', 90)),
+    domains: read(scope, 'domains', {}),
+  };
+}
