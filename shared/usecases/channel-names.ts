@@ -1,3 +1,4 @@
+import { at, str } from '../actions/reply/read';
 import type { EventContext } from '../commands/event-context';
 import { triggerMatches } from '../commands/match';
 import type { ErrorDetail } from '../errors';
@@ -39,9 +40,6 @@ export function channelNameProblems(w: Pick<WebhookRecord, 'provider' | 'reply' 
   });
   return out;
 }
-
-const at = (v: unknown, ...path: string[]): unknown => path.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' && !Array.isArray(cur) ? (cur as Record<string, unknown>)[k] : undefined), v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
  * Before matching a Slack event: when a command that could run names a channel (`"channel":
