@@ -44,7 +44,8 @@ async function checkPage(name: string): Promise<void> {
   const t0 = Date.now();
   await page.getByRole('heading', { level: 1 }).waitFor();
   await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
-  const result = await new AxeBuilder({ page }).analyze();
+  // Legacy mode runs axe.run() in the page itself instead of finishing in a new blank page (the app has no iframes).
+  const result = await new AxeBuilder({ page }).setLegacyMode().analyze();
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${name}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
   const t1 = Date.now();
@@ -100,7 +101,7 @@ describe('the console', () => {
     await second.getByLabel('Value 1').fill('500');
     // The preview runs the consumer's matcher on the provider's sample (a payment_intent.succeeded).
     await first.getByText('✓ Matches').waitFor();
-    await expect(first.locator('.preview pre').textContent()).resolves.toMatch(/^Check payment pi_\w+ of 1000$/);
+    await expect(first.locator('.preview pre').textContent()).resolves.toMatch(/^Check payment pi_\w+ of \d+$/);
     await second.getByText('✕ Does not match').waitFor();
     await expect(second.locator('.preview li').first().textContent()).resolves.toContain('charge.*');
     await checkPage('webhook-edit');
@@ -176,6 +177,28 @@ describe('the console', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Stripe payments' }).waitFor();
     await expect(page.locator('.secret-value').count()).resolves.toBe(0);
+  });
+
+  it('works with the keyboard alone: focus on the new page, a dialog that traps focus, Escape, focus returned', async () => {
+    await page.goto(`${local.url}/webhooks/stripe-pay`);
+    await page.getByRole('heading', { name: 'Stripe payments' }).waitFor();
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('page-title');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Test');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Delete');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete Stripe payments?' });
+    await dialog.waitFor();
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press(i % 2 ? 'Shift+Tab' : 'Tab');
+      await expect(page.evaluate(() => Boolean(document.activeElement?.closest('dialog')))).resolves.toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Delete');
+    expect((await local.admin('/api/webhooks/stripe-pay')).status).toBe(200);
   });
 
   it('finds the task the test event made, with its source event', async () => {
