@@ -2,11 +2,11 @@
 import { useState } from 'preact/hooks';
 import { get, type Res } from '../api';
 import { seg, setQuery } from '../router';
-import { useCursor, useLoad } from '../ui/hooks';
+import { useLoad } from '../ui/hooks';
+import { PagedTable } from '../ui/paged-table';
 import { JsonViewer } from '../ui/json-viewer';
 import { Async, Badge, Facts, Page, Panel, Time } from '../ui/page';
 import { SelectField } from '../ui/field';
-import { Pager, Table } from '../ui/table';
 import { utc } from '../ui/format';
 
 type Task = Res<'getTask'>;
@@ -34,34 +34,27 @@ function TextFilter({ label, name, value }: { label: string; name: string; value
 }
 
 export function TasksPage({ agent, status }: { agent: string; status: string }) {
-  const pager = useCursor(`${agent}|${status}`);
-  const list = useLoad(() => get('listTasks', { query: { limit: 25, cursor: pager.cursor, agent: agent || undefined, status: (status || undefined) as Task['status'] | undefined } }), [agent, status, pager.cursor]);
   return (
     <Page title="Tasks">
       <div class="toolbar">
         <TextFilter label="Agent" name="agent" value={agent} />
         <SelectField label="Status" value={status} onValue={(v) => setQuery({ status: v || undefined })} options={[['', 'Any status'], ...TASK_STATUSES.map((s): [string, string] => [s, s])]} />
       </div>
-      <Async state={list} label="tasks">
-        {(p) => (
-          <>
-            <Table
-              caption="Tasks, newest first"
-              rows={p.items}
-              rowKey={(t) => t.task_id}
-              empty={<p>No tasks{agent || status ? ' match these filters' : ' yet: a create_task command makes one when its event arrives (try “Test” on a webhook)'}.</p>}
-              columns={[
-                { header: 'Created', cell: (t) => <Time iso={t.created_at} /> },
-                { header: 'Task', cell: (t) => <a href={`/tasks/${seg(t.task_id)}`}>{t.prompt.length > 80 ? `${t.prompt.slice(0, 80)}…` : t.prompt || t.task_id}</a> },
-                { header: 'Agent', cell: (t) => t.agent },
-                { header: 'Status', cell: (t) => <Badge status={t.status} /> },
-                { header: 'Webhook', wide: true, cell: (t) => <a href={`/webhooks/${seg(t.webhook_id)}`}>{t.webhook_id}</a> },
-              ]}
-            />
-            <Pager label="Tasks" page={pager.page} nextCursor={p.next_cursor} onPrev={pager.prev} onNext={pager.next} />
-          </>
-        )}
-      </Async>
+      <PagedTable
+        load={(cursor) => get('listTasks', { query: { limit: 25, cursor, agent: agent || undefined, status: (status || undefined) as Task['status'] | undefined } })}
+        deps={[agent, status]}
+        label="tasks"
+        caption="Tasks, newest first"
+        rowKey={(t) => t.task_id}
+        empty={<p>No tasks{agent || status ? ' match these filters' : ' yet: a create_task command makes one when its event arrives (try “Test” on a webhook)'}.</p>}
+        columns={[
+          { header: 'Created', cell: (t) => <Time iso={t.created_at} /> },
+          { header: 'Task', cell: (t) => <a href={`/tasks/${seg(t.task_id)}`}>{t.prompt.length > 80 ? `${t.prompt.slice(0, 80)}…` : t.prompt || t.task_id}</a> },
+          { header: 'Agent', cell: (t) => t.agent },
+          { header: 'Status', cell: (t) => <Badge status={t.status} /> },
+          { header: 'Webhook', wide: true, cell: (t) => <a href={`/webhooks/${seg(t.webhook_id)}`}>{t.webhook_id}</a> },
+        ]}
+      />
     </Page>
   );
 }
@@ -102,37 +95,27 @@ export function TaskPage({ id }: { id: string }) {
 }
 
 export function QuestionsPage({ webhookId, status }: { webhookId: string; status: string }) {
-  const pager = useCursor(`${webhookId}|${status}`);
-  const list = useLoad(
-    () => get('listQuestions', { query: { limit: 25, cursor: pager.cursor, webhook_id: webhookId || undefined, status: (status || undefined) as Question['status'] | undefined } }),
-    [webhookId, status, pager.cursor],
-  );
   return (
     <Page title="Questions">
       <div class="toolbar">
         <TextFilter label="Webhook id" name="webhook_id" value={webhookId} />
         <SelectField label="Status" value={status} onValue={(v) => setQuery({ status: v || undefined })} options={[['', 'Any status'], ...QUESTION_STATUSES.map((s): [string, string] => [s, s])]} />
       </div>
-      <Async state={list} label="questions">
-        {(p) => (
-          <>
-            <Table
-              caption="Questions, newest first"
-              rows={p.items}
-              rowKey={(q) => q.question_id}
-              empty={<p>No questions{webhookId || status ? ' match these filters' : ' yet: an ask command or POST /api/webhooks/{id}/ask asks the source’s human one'}.</p>}
-              columns={[
-                { header: 'Asked', cell: (q) => <Time iso={q.asked_at} /> },
-                { header: 'Question', cell: (q) => <a href={`/questions/${seg(q.question_id)}`}>{q.question}</a> },
-                { header: 'Agent', cell: (q) => q.agent },
-                { header: 'Status', cell: (q) => <Badge status={q.status} /> },
-                { header: 'Answer', cell: (q) => q.answer ?? <span class="muted">none yet</span> },
-              ]}
-            />
-            <Pager label="Questions" page={pager.page} nextCursor={p.next_cursor} onPrev={pager.prev} onNext={pager.next} />
-          </>
-        )}
-      </Async>
+      <PagedTable
+        load={(cursor) => get('listQuestions', { query: { limit: 25, cursor, webhook_id: webhookId || undefined, status: (status || undefined) as Question['status'] | undefined } })}
+        deps={[webhookId, status]}
+        label="questions"
+        caption="Questions, newest first"
+        rowKey={(q) => q.question_id}
+        empty={<p>No questions{webhookId || status ? ' match these filters' : ' yet: an ask command or POST /api/webhooks/{id}/ask asks the source’s human one'}.</p>}
+        columns={[
+          { header: 'Asked', cell: (q) => <Time iso={q.asked_at} /> },
+          { header: 'Question', cell: (q) => <a href={`/questions/${seg(q.question_id)}`}>{q.question}</a> },
+          { header: 'Agent', cell: (q) => q.agent },
+          { header: 'Status', cell: (q) => <Badge status={q.status} /> },
+          { header: 'Answer', cell: (q) => q.answer ?? <span class="muted">none yet</span> },
+        ]}
+      />
     </Page>
   );
 }

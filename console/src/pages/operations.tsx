@@ -6,10 +6,11 @@ import type { Scope } from '../../../shared/model/api-key';
 import { ConfirmButton } from '../ui/confirm';
 import { Diff } from '../ui/diff';
 import { errorsByPath, FieldErrors, TextField } from '../ui/field';
-import { useAction, useCursor, useLoad } from '../ui/hooks';
+import { useAction, useLoad } from '../ui/hooks';
+import { PagedTable } from '../ui/paged-table';
 import { Async, Badge, Busy, ErrorBox, Page, Panel, Time } from '../ui/page';
 import { SecretOnce } from '../ui/secret';
-import { Pager, Table } from '../ui/table';
+import { Table } from '../ui/table';
 
 const TABS: [string, string][] = [
   ['/operations', 'Queues'],
@@ -155,18 +156,18 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
 }
 
 export function KeysPage() {
-  const pager = useCursor('');
-  const keys = useLoad(() => get('listKeys', { query: { limit: 25, cursor: pager.cursor } }), [pager.cursor]);
+  const [tick, setTick] = useState(0);
+  const reload = () => setTick((t) => t + 1);
   return (
     <OpsPage path="/operations/keys">
-      <CreateKey onCreated={keys.reload} />
+      <CreateKey onCreated={reload} />
       <Panel title="API keys">
-        <Async state={keys} label="API keys">
-          {(p) => (
-            <>
-              <Table
+              <PagedTable
+                load={(cursor) => get('listKeys', { query: { limit: 25, cursor } })}
+                deps={[]}
+                tick={tick}
+                label="API keys"
                 caption="API keys"
-                rows={p.items}
                 rowKey={(k) => k.key_id}
                 empty={<p>No API keys besides the admin key: create one above for each person or program.</p>}
                 columns={[
@@ -177,34 +178,27 @@ export function KeysPage() {
                   {
                     header: 'Revoke',
                     cell: (k) => (
-                      <ConfirmButton label="Revoke" class="small danger" danger title={`Revoke “${k.name}”?`} confirm="Revoke key" onConfirm={async () => (await get('deleteKey', { params: { key_id: k.key_id } }), keys.reload())}>
+                      <ConfirmButton label="Revoke" class="small danger" danger title={`Revoke “${k.name}”?`} confirm="Revoke key" onConfirm={async () => (await get('deleteKey', { params: { key_id: k.key_id } }), reload())}>
                         <p>Requests with this key fail at once (401). This cannot be undone.</p>
                       </ConfirmButton>
                     ),
                   },
                 ]}
               />
-              <Pager label="API keys" page={pager.page} nextCursor={p.next_cursor} onPrev={pager.prev} onNext={pager.next} />
-            </>
-          )}
-        </Async>
       </Panel>
     </OpsPage>
   );
 }
 
 export function AuditPage({ resourceId }: { resourceId: string }) {
-  const pager = useCursor(resourceId);
   const [open, setOpen] = useState<string | null>(null);
-  const list = useLoad(() => get('listAudit', { query: { limit: 25, cursor: pager.cursor, resource_id: resourceId || undefined } }), [resourceId, pager.cursor]);
   return (
     <OpsPage path="/operations/audit">
-      <Async state={list} label="the audit log">
-        {(p) => (
-          <>
-            <Table
+            <PagedTable
+              load={(cursor) => get('listAudit', { query: { limit: 25, cursor, resource_id: resourceId || undefined } })}
+              deps={[resourceId]}
+              label="the audit log"
               caption="Audit log, newest first"
-              rows={p.items}
               rowKey={(a) => a.audit_id}
               empty={<p>Nothing changed yet: every create, update, delete and key change is recorded here.</p>}
               columns={[
@@ -225,25 +219,18 @@ export function AuditPage({ resourceId }: { resourceId: string }) {
                 },
               ]}
             />
-            <Pager label="Audit log" page={pager.page} nextCursor={p.next_cursor} onPrev={pager.prev} onNext={pager.next} />
-          </>
-        )}
-      </Async>
     </OpsPage>
   );
 }
 
 export function ImportsPage() {
-  const pager = useCursor('');
-  const list = useLoad(() => get('listImports', { query: { limit: 25, cursor: pager.cursor } }), [pager.cursor]);
   return (
     <OpsPage path="/operations/imports">
-      <Async state={list} label="config imports">
-        {(p) => (
-          <>
-            <Table
+            <PagedTable
+              load={(cursor) => get('listImports', { query: { limit: 25, cursor } })}
+              deps={[]}
+              label="config imports"
               caption="Config-file imports, newest first"
-              rows={p.items}
               rowKey={(i) => `${i.file}-${i.at}`}
               empty={<p>No config files imported yet: write a webhook's JSON into the config inbox (npm start prints where) and it is applied here.</p>}
               columns={[
@@ -268,10 +255,6 @@ export function ImportsPage() {
                 },
               ]}
             />
-            <Pager label="Imports" page={pager.page} nextCursor={p.next_cursor} onPrev={pager.prev} onNext={pager.next} />
-          </>
-        )}
-      </Async>
     </OpsPage>
   );
 }

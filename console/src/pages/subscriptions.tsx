@@ -7,10 +7,11 @@ import { BarChart } from '../ui/chart';
 import { ConfirmButton } from '../ui/confirm';
 import { CheckField, errorsByPath, Field, FieldErrors, SelectField, TextAreaField, TextField } from '../ui/field';
 import { ms, pct, utc } from '../ui/format';
-import { useAction, useCursor, useLoad } from '../ui/hooks';
+import { useAction, useLoad } from '../ui/hooks';
+import { PagedTable } from '../ui/paged-table';
 import { Async, Badge, Busy, CopyButton, Empty, ErrorBox, Facts, Page, Panel, Time } from '../ui/page';
 import { revealOnce, SecretOnce, takeRevealed } from '../ui/secret';
-import { Pager, Table } from '../ui/table';
+import { Table } from '../ui/table';
 
 type Subscription = Res<'getSubscription'>;
 type SubscriptionBody = Body<'createSubscription'>;
@@ -21,8 +22,6 @@ const subStatus = (s: Subscription) => <Badge status={s.enabled ? 'enabled' : 'd
 
 export function SubscriptionsPage() {
   const canWrite = useCan('write');
-  const pager = useCursor('');
-  const list = useLoad(() => get('listSubscriptions', { query: { limit: 25, cursor: pager.cursor } }), [pager.cursor]);
   return (
     <Page
       title="Subscriptions"
@@ -34,12 +33,11 @@ export function SubscriptionsPage() {
         )
       }
     >
-      <Async state={list} label="subscriptions">
-        {(p) => (
-          <>
-            <Table
+            <PagedTable
+              load={(cursor) => get('listSubscriptions', { query: { limit: 25, cursor } })}
+              deps={[]}
+              label="subscriptions"
               caption="Subscriptions"
-              rows={p.items}
               rowKey={(s) => s.subscription_id}
               empty={<p>No subscriptions yet: {canWrite ? <a href="/subscriptions/new">subscribe a URL</a> : 'one with the write scope can subscribe a URL'} to Hookline's events.</p>}
               columns={[
@@ -50,10 +48,6 @@ export function SubscriptionsPage() {
                 { header: 'Created', cell: (s) => <Time iso={s.created_at} /> },
               ]}
             />
-            <Pager label="Subscriptions" page={pager.page} nextCursor={p.next_cursor} onPrev={pager.prev} onNext={pager.next} />
-          </>
-        )}
-      </Async>
     </Page>
   );
 }
@@ -311,8 +305,7 @@ function RetryButton({ delivery, onDone }: { delivery: Delivery; onDone: () => v
 
 function Deliveries({ id, status, tick }: { id: string; status: string; tick: number }) {
   const canWrite = useCan('write');
-  const pager = useCursor(status);
-  const list = useLoad(() => get('listDeliveries', { params: { id }, query: { limit: 25, cursor: pager.cursor, status: (status || undefined) as Delivery['status'] | undefined } }), [id, status, pager.cursor, tick]);
+  const [retried, setRetried] = useState(0);
   return (
     <Panel
       title="Delivery log"
@@ -320,12 +313,12 @@ function Deliveries({ id, status, tick }: { id: string; status: string; tick: nu
         <SelectField label="Delivery status" value={status} onValue={(v) => setQuery({ status: v || undefined }, { replace: true })} options={[['', 'Any status'], ...DELIVERY_STATUSES.map((s): [string, string] => [s, s])]} />
       }
     >
-      <Async state={list} label="deliveries">
-        {(p) => (
-          <>
-            <Table
+            <PagedTable
+              load={(cursor) => get('listDeliveries', { params: { id }, query: { limit: 25, cursor, status: (status || undefined) as Delivery['status'] | undefined } })}
+              deps={[id, status]}
+              tick={tick + retried}
+              label="deliveries"
               caption="Deliveries, newest first"
-              rows={p.items}
               rowKey={(x) => x.delivery_id}
               empty={<p>No deliveries yet: send a test event, or publish an event this subscription's patterns match.</p>}
               columns={[
@@ -335,13 +328,9 @@ function Deliveries({ id, status, tick }: { id: string; status: string; tick: nu
                 { header: 'Attempts', cell: (x) => String(x.attempt_count) },
                 { header: 'Last status code', cell: (x) => (x.last_status_code === null ? <span class="muted">none</span> : String(x.last_status_code)) },
                 { header: 'Next attempt', wide: true, cell: (x) => (x.next_attempt_at ? <Time iso={x.next_attempt_at} /> : <span class="muted">none</span>) },
-                ...(canWrite ? [{ header: 'Retry', cell: (x: Delivery) => (x.status === 'sending' ? <span class="muted">sending</span> : <RetryButton delivery={x} onDone={() => setTimeout(list.reload, 1000)} />) }] : []),
+                ...(canWrite ? [{ header: 'Retry', cell: (x: Delivery) => (x.status === 'sending' ? <span class="muted">sending</span> : <RetryButton delivery={x} onDone={() => setTimeout(() => setRetried((n) => n + 1), 1000)} />) }] : []),
               ]}
             />
-            <Pager label="Deliveries" page={pager.page} nextCursor={p.next_cursor} onPrev={pager.prev} onNext={pager.next} />
-          </>
-        )}
-      </Async>
     </Panel>
   );
 }
