@@ -264,6 +264,8 @@ export interface ManagementDeps {
   queues: QueueAdmin;
   /** Slack channel ids to names, so the command preview judges `channel: "#name"` as the consumer does. */
   channels?: ChannelDirectory;
+  /** ALLOW_PRIVATE_TARGETS: outbound URLs saved in webhook configs are checked against it (default false: refused). */
+  allowPrivateTargets?: boolean;
 }
 
 /** A secret value read from outside (Secrets Manager in AWS); cached by the adapter. */

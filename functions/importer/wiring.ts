@@ -24,5 +24,6 @@ export function wire(): ImporterDeps {
     clock: systemClock,
     ids: randomIds,
     receiverUrl: settings.RECEIVER_URL ?? 'http://localhost:3000',
+    allowPrivateTargets: settings.ALLOW_PRIVATE_TARGETS === 'true',
   };
 }

@@ -32,18 +32,35 @@ export type ParsedSecret = { ok: true; kind: 'generated' | 'plain'; key: Buffer 
  * secret), so the two kinds cannot be confused by a receiver.
  */
 export function parseSubscriptionSecret(secret: string): ParsedSecret {
-  if (secret.startsWith(SECRET_PREFIX)) {
-    const b64 = secret.slice(SECRET_PREFIX.length);
-    const { min, max } = GENERATED_SECRET_BYTES;
-    if (!BASE64.test(b64)) return { ok: false, message: `a secret starting with ${SECRET_PREFIX} must continue with base64 (A-Z a-z 0-9 + /, = padding) of ${min} to ${max} bytes` };
-    const key = Buffer.from(b64, 'base64');
-    if (key.length < min || key.length > max) return { ok: false, message: `a secret starting with ${SECRET_PREFIX} must encode ${min} to ${max} bytes (this one encodes ${key.length})` };
-    return { ok: true, kind: 'generated', key };
-  }
+  if (secret.startsWith(SECRET_PREFIX)) return parseWhsecSecret(secret);
   const { min, max } = PLAIN_SECRET_LENGTH;
   if (secret.length < min || secret.length > max || !PRINTABLE_ASCII.test(secret))
     return { ok: false, message: `a secret must be ${SECRET_PREFIX} + base64 of ${GENERATED_SECRET_BYTES.min} to ${GENERATED_SECRET_BYTES.max} bytes, or ${min} to ${max} printable ASCII characters` };
   return { ok: true, kind: 'plain', key: Buffer.from(secret, 'utf8') };
+}
+
+/**
+ * The one reading of a `whsec_` secret (Standard Webhooks, Svix, Hookline's generated ones):
+ * base64 of 24 to 64 bytes after the prefix; the HMAC key is the decoded bytes.
+ */
+export function parseWhsecSecret(secret: string): ParsedSecret {
+  const b64 = secret.slice(SECRET_PREFIX.length);
+  const { min, max } = GENERATED_SECRET_BYTES;
+  if (!secret.startsWith(SECRET_PREFIX) || !BASE64.test(b64)) return { ok: false, message: `a secret starting with ${SECRET_PREFIX} must continue with base64 (A-Z a-z 0-9 + /, = padding) of ${min} to ${max} bytes` };
+  const key = Buffer.from(b64, 'base64');
+  if (key.length < min || key.length > max) return { ok: false, message: `a secret starting with ${SECRET_PREFIX} must encode ${min} to ${max} bytes (this one encodes ${key.length})` };
+  return { ok: true, kind: 'generated', key };
+}
+
+/**
+ * Why a secret can never verify a Standard Webhooks / Svix `v1` signature, or null. The secret is
+ * `whsec_` + base64 (the prefix may be left out: the rest is then read as base64, as the
+ * standardwebhooks library does); a `whpk_` Ed25519 public key is another kind and passes.
+ */
+export function standardWebhooksSecretProblem(secret: string): string | null {
+  if (secret.startsWith('whpk_')) return null;
+  const parsed = parseWhsecSecret(secret.startsWith(SECRET_PREFIX) ? secret : `${SECRET_PREFIX}${secret}`);
+  return parsed.ok ? null : parsed.message;
 }
 
 /** The Standard Webhooks HMAC key of a subscription secret; throws on a malformed one. */

@@ -78,7 +78,8 @@ const SubscriptionFields = {
   events: z.array(EventPattern).min(1).max(100),
   description: z.string().max(500).optional(),
   headers: z
-    .record(HeaderName, z.string().max(4096))
+    // A value with CR, LF, NUL or another control character (or beyond Latin-1) could never be sent: refused at save.
+    .record(HeaderName, z.string().max(4096).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'printable characters only (no CR, LF, NUL or other control characters)'))
     .default({})
     .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers')
     .refine((h) => !Object.keys(h).some((k) => Reserved.test(k)), 'reserved header names (content-type, user-agent, webhook-*, x-hookline-*) cannot be set'),

@@ -6,7 +6,7 @@ import { isMaskOf, reconcileServerFields } from './server-fields';
 import { backupConfig, createWebhook, replaceWebhook } from './webhooks';
 import type { ImportLog, ImportResult, ManagementDeps } from '../ports';
 
-export type ImportDeps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault'> & { imports: ImportLog };
+export type ImportDeps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault' | 'allowPrivateTargets'> & { imports: ImportLog };
 
 const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { randomId } from '../clock';
-import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from '../errors';
+import { checkUrl } from '../delivery/ssrf';
+import { standardWebhooksSecretProblem } from '../delivery/signing';
+import { ConflictError, NotFoundError, ValidationError, VersionMismatchError, type ErrorDetail } from '../errors';
 import { maskSecret } from '../model/common';
 import { WebhookCreate, type Command, type CommandInput, type WebhookRecord, type WebhookView } from '../model/webhook';
 import { providerAdapter } from '../providers';
@@ -10,7 +12,7 @@ import { lintCommands, lintOneCommand, type ConfigWarning } from './lint-config'
 import { endpointOf, idFromServerFields, reconcileServerFields, urlOf } from './server-fields';
 import type { Actor, ManagementDeps } from '../ports';
 
-type Deps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault'>;
+type Deps = Pick<ManagementDeps, 'webhooks' | 'audit' | 'clock' | 'ids' | 'receiverUrl' | 'backups' | 'vault' | 'allowPrivateTargets'>;
 
 /** `whsec_` + base64 of 32 random bytes: valid for every provider that lets us choose the secret. */
 export function generateSecret(): string {
@@ -53,7 +55,40 @@ function checkProvider(provider: string): void {
 }
 
 /** Checks that need the whole config as it will be stored (the reply token may be the one kept from before). */
-function checkConfig(w: WebhookRecord, onlyCommand?: string): WebhookRecord {
+/** Providers whose secrets have a defined key format (Standard Webhooks `v1`, Svix). */
+const STANDARD_SECRET_PROVIDERS = new Set(['standard', 'clerk']);
+
+/**
+ * What can never work, refused at save: outbound URLs (forward_url, reply.api_base_url) that the
+ * SSRF policy refuses or that carry credentials (checked again on every connect), and secrets a
+ * provider's scheme can never verify with.
+ */
+function unusableParts(w: WebhookRecord, allowPrivate: boolean): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const target = (path: string, url: string | undefined) => {
+    if (!url) return;
+    try {
+      checkUrl(url, { allowPrivate });
+    } catch (err) {
+      problems.push({ path, message: (err as Error).message });
+    }
+  };
+  w.commands.forEach((c, i) => target(`commands.${i}.forward_url`, c.forward_url));
+  target('reply.api_base_url', w.reply?.api_base_url);
+  if (STANDARD_SECRET_PROVIDERS.has(w.provider)) {
+    const bad = standardWebhooksSecretProblem(w.secret);
+    if (bad) problems.push({ path: 'secret', message: `${bad} (the ${w.provider} provider signs with Standard Webhooks keys)` });
+  }
+  return problems;
+}
+
+function checkConfig(w: WebhookRecord, onlyCommand?: string, allowPrivate = false): WebhookRecord {
+  const unusable = unusableParts(w, allowPrivate);
+  if (unusable.length) {
+    const prefix = onlyCommand === undefined ? '' : `commands.${w.commands.findIndex((c) => c.command_id === onlyCommand)}.`;
+    const mine = onlyCommand === undefined ? unusable : unusable.filter((p) => p.path.startsWith(prefix)).map((p) => ({ ...p, path: p.path.slice(prefix.length) }));
+    if (mine.length) throw new ValidationError('This config can never work as saved.', mine);
+  }
   let problems = channelNameProblems(w);
   if (onlyCommand !== undefined) {
     // A command route's body is the command itself: its paths start at the command.
@@ -99,7 +134,7 @@ export async function createWebhook(deps: Deps, actor: Actor, body: WebhookCreat
     updated_by: actor.name,
     version: 1,
   };
-  checkConfig(w);
+  checkConfig(w, undefined, deps.allowPrivateTargets);
   await deps.webhooks.create(w);
   await recordAudit(deps, actor, 'webhook.create', { type: 'webhook', id: w.webhook_id }, null, toView(w, deps.receiverUrl));
   await backup(deps, w);
@@ -150,7 +185,7 @@ export function replaceWebhook(deps: Deps, actor: Actor, id: string, body: Webho
       updated_at: w.updated_at,
       updated_by: w.updated_by,
       version: w.version,
-    });
+    }, undefined, deps.allowPrivateTargets);
   });
 }
 
@@ -168,7 +203,10 @@ export function rotateSecret(deps: Deps, actor: Actor, id: string, graceSeconds:
     const now = deps.clock.now().getTime();
     const expires = new Date(now + graceSeconds * 1000).toISOString();
     const still = (w.previous_secrets ?? []).filter((p) => Date.parse(p.expires_at) > now);
-    return { ...w, secret: secret ?? generateSecret(), previous_secrets: graceSeconds > 0 ? [...still, { secret: w.secret, expires_at: expires }] : still };
+    const next = { ...w, secret: secret ?? generateSecret(), previous_secrets: graceSeconds > 0 ? [...still, { secret: w.secret, expires_at: expires }] : still };
+    const bad = secret !== undefined && STANDARD_SECRET_PROVIDERS.has(w.provider) ? standardWebhooksSecretProblem(secret) : null;
+    if (bad) throw new ValidationError('This secret can never verify a signature of this provider.', [{ path: 'secret', message: bad }]);
+    return next;
   });
 }
 
@@ -199,7 +237,7 @@ export async function addCommand(deps: Deps, actor: Actor, id: string, input: Co
   const w = await update(deps, actor, id, ifMatch, 'command.create', (w) => {
     if (w.commands.some((c) => c.command_id === cmd.command_id)) throw new ConflictError(`Command "${cmd.command_id}" already exists.`, 'already_exists');
     if (w.commands.length >= 200) throw new ValidationError('A webhook has at most 200 commands.', [{ path: 'commands', message: 'too many commands' }]);
-    return checkConfig({ ...w, commands: [...w.commands, cmd] }, cmd.command_id);
+    return checkConfig({ ...w, commands: [...w.commands, cmd] }, cmd.command_id, deps.allowPrivateTargets);
   });
   return { command: cmd, warnings: lintOneCommand(w.provider, cmd) };
 }
@@ -211,7 +249,7 @@ export async function updateCommand(deps: Deps, actor: Actor, id: string, cmdId:
   const cmd: Command = { ...input, command_id: cmdId, priority: input.priority ?? 0 };
   const w = await update(deps, actor, id, ifMatch, 'command.update', (cur) => {
     if (!cur.commands.some((c) => c.command_id === cmdId)) throw new NotFoundError('Command', cmdId);
-    return checkConfig({ ...cur, commands: cur.commands.map((c) => (c.command_id === cmdId ? cmd : c)) }, cmdId);
+    return checkConfig({ ...cur, commands: cur.commands.map((c) => (c.command_id === cmdId ? cmd : c)) }, cmdId, deps.allowPrivateTargets);
   });
   return { command: cmd, warnings: lintOneCommand(w.provider, cmd) };
 }

@@ -94,6 +94,7 @@ export function managementDeps(r: FunctionResources<'api'>, s: Settings): Manage
     backups: new S3BackupStore(s3Client(), r.buckets.config),
     vault: new DynamoSecretVault(db, r.tables.config),
     imports: new DynamoImportLog(db, r.tables.config),
+    allowPrivateTargets: s.ALLOW_PRIVATE_TARGETS === 'true',
     queues: new SqsQueueAdmin(
       sqsClient(),
       Object.fromEntries(Object.entries(r.queues).map(([name, url]) => [name, { url, ...(dlqs[name] ? { dlqUrl: dlqs[name] } : {}) }])),
