@@ -155,7 +155,18 @@ export interface QueueAdmin {
 
 /** Publishes Hookline's own events (event.received, task.created, ...) to matching subscriptions. */
 export interface InternalEvents {
-  publish(type: string, data: unknown): Promise<void>;
+  /**
+   * `origin`: what the event is about (`key`, e.g. the task id) and when it happened (`at`). The
+   * event id, the delivery ids and their `created_at` derive from it, so a retry after a crash
+   * publishes the same event and creates no second delivery.
+   */
+  publish(type: string, data: unknown, origin?: EventOrigin): Promise<void>;
+}
+
+/** The stable identity of an internal event: its subject's key and the time it happened. */
+export interface EventOrigin {
+  key: string;
+  at: string;
 }
 
 /** Webhook config backups, one object per version, secrets excluded. */

@@ -7,7 +7,7 @@ import { classifyAnswer, classifyError } from '../delivery/outcome';
 import { checkUrl, guardedFetch } from '../delivery/ssrf';
 import { deliveryHeaders } from '../delivery/signing';
 import { postReply, respondViaResponseUrl, threadOf, type Fetch } from './reply';
-import { actionId, type ActionContext, type SideEffect } from './runner';
+import { actionId, actionTime, type ActionContext, type SideEffect } from './runner';
 
 /** How long a forward target gets to answer (connect, headers and body). */
 export const FORWARD_TIMEOUT_MS = 15_000;
@@ -44,7 +44,8 @@ export function makeEffects(deps: EffectDeps): Record<'comment' | 'ask' | 'respo
     async ask(ctx) {
       const t = thread(ctx);
       const posted = await postReply({ webhook: ctx.webhook, thread: t, text: ctx.text, fetch: deps.fetch, clock: deps.clock });
-      const now = deps.clock.now().toISOString();
+      // The event's time, not this attempt's: the same index keys on every attempt.
+      const now = actionTime(ctx);
       const id = actionId('q', ctx.event.event_id, ctx.command.command_id);
       const q: QuestionRecord = {
         question_id: id,

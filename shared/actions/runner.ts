@@ -27,7 +27,16 @@ export interface ActionContext {
   missing: string[];
   sender?: string;
   thread?: string;
+  /**
+   * The action's own time, which records it creates carry (`created_at`, index keys, TTL):
+   * the event's `received_at` unless set (a direct call through the API is its own action, now).
+   * Never the attempt's clock, so a record re-created after a crash is the same item.
+   */
+  at?: string;
 }
+
+/** The time records of this action carry (see ActionContext.at). */
+export const actionTime = (ctx: ActionContext): string => ctx.at ?? ctx.event.received_at;
 
 /** A side effect that touches the outside world (comment, ask, respond, forward). */
 export type SideEffect = (ctx: ActionContext) => Promise<Record<string, unknown>>;
@@ -66,7 +75,9 @@ export function actionId(prefix: string, eventId: string, commandId: string): st
  * task is marked published: at least once, always for the same task_id, which agents dedup on.
  */
 async function createTask(deps: RunnerDeps, ctx: ActionContext): Promise<ActionResult> {
-  const now = deps.clock.now().toISOString();
+  // Derived from the event, not this attempt's clock: a task re-created after a crash (or by a
+  // concurrent copy of the message) is the same item with the same index keys.
+  const now = actionTime(ctx);
   const taskId = actionId('task', ctx.event.event_id, ctx.command.command_id);
   const task: TaskRecord = {
     task_id: taskId,
@@ -95,7 +106,7 @@ async function createTask(deps: RunnerDeps, ctx: ActionContext): Promise<ActionR
   const stored = created ? task : ((await deps.tasks.get(task.task_id)) ?? task);
   if (!stored.published_at) {
     await deps.topic.publish(stored.agent, { type: 'task.created', task: publicTask(stored) });
-    await deps.internal?.publish('task.created', publicTask(stored));
+    await deps.internal?.publish('task.created', publicTask(stored), { key: stored.task_id, at: stored.created_at });
     await deps.tasks.markPublished(stored.task_id, deps.clock.now().toISOString());
   }
   return { command_id: ctx.command.command_id, action: 'create_task', status: 'succeeded', task_id: stored.task_id, ...(ctx.missing.length ? { warnings: missingWarning(ctx.missing) } : {}) } as ActionResult;
@@ -122,7 +133,8 @@ export function publicTask(t: TaskRecord): Omit<TaskRecord, 'created_key' | 'kin
 async function runOnce(deps: RunnerDeps, ctx: ActionContext, effect: SideEffect, lastAttempt: boolean): Promise<ActionResult> {
   const id = actionId('act', ctx.event.event_id, ctx.command.command_id);
   const base = { command_id: ctx.command.command_id, action: ctx.command.action };
-  const expires = Math.floor(deps.clock.now().getTime() / 1000) + deps.retentionDays * 86_400;
+  // Like the event record's: from the event's time, so every attempt writes the same TTL.
+  const expires = Math.floor(Date.parse(actionTime(ctx)) / 1000) + deps.retentionDays * 86_400;
   const existing = await deps.intents.get(id);
   if (existing?.status === 'succeeded') return { ...base, status: 'succeeded', ...(existing.result ? { result: existing.result } : {}) } as ActionResult;
   if (existing?.status === 'failed') return { ...base, status: 'failed', error: existing.error };

@@ -37,14 +37,18 @@ async function afterOutcome(deps: DeliverDeps, sub: SubscriptionRecord, d: Deliv
   deps.metric?.('DeliveryFailed', { SubscriptionId: sub.subscription_id });
   // A failed delivery of Hookline's own failure notice reports nothing further (no loops).
   if (!INTERNAL_TYPES.has(d.event_type))
-    await deps.internal?.publish('delivery.failed', {
-      delivery_id: d.delivery_id,
-      subscription_id: d.subscription_id,
-      event_id: d.event_id,
-      event_type: d.event_type,
-      attempts: attempts.length,
-      last_status_code: attempts.at(-1)?.status_code ?? null,
-    });
+    await deps.internal?.publish(
+      'delivery.failed',
+      {
+        delivery_id: d.delivery_id,
+        subscription_id: d.subscription_id,
+        event_id: d.event_id,
+        event_type: d.event_type,
+        attempts: attempts.length,
+        last_status_code: attempts.at(-1)?.status_code ?? null,
+      },
+      { key: d.delivery_id, at: attempts.at(-1)?.at ?? now.toISOString() },
+    );
   if (!sub.failing_since) return deps.setFailingSince(sub.subscription_id, now.toISOString());
   if (now.getTime() - Date.parse(sub.failing_since) >= deps.autoDisableAfterDays * 86_400_000) {
     const reason = `every delivery failed since ${sub.failing_since} (auto-disabled after ${deps.autoDisableAfterDays} days)`;

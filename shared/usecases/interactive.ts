@@ -46,6 +46,8 @@ async function direct(deps: InteractiveDeps, webhookId: string, eventId: string,
     text,
     missing: [],
     sender: senderOf(record.provider, payload),
+    // Each direct call is its own action: its records carry the time of the call.
+    at: deps.clock.now().toISOString(),
   };
   const result = await deps.effects[action](ctx);
   return { command_id: command.command_id, action, status: 'succeeded', result };

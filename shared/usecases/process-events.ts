@@ -150,7 +150,13 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
 
 /** `event.received` for subscribers, once per stored event. */
 function announce(deps: ProcessDeps, r: EventRecord, status: EventRecord['status']): Promise<void> {
-  return deps.internal?.publish('event.received', { event_id: r.event_id, webhook_id: r.webhook_id, provider: r.provider, event_type: r.event_type, delivery_id: r.delivery_id, status, received_at: r.received_at }) ?? Promise.resolve();
+  return (
+    deps.internal?.publish(
+      'event.received',
+      { event_id: r.event_id, webhook_id: r.webhook_id, provider: r.provider, event_type: r.event_type, delivery_id: r.delivery_id, status, received_at: r.received_at },
+      { key: r.event_id, at: r.received_at },
+    ) ?? Promise.resolve()
+  );
 }
 
 /**
@@ -171,7 +177,7 @@ async function answerQuestion(deps: ProcessDeps, p: Parsed, ctx: EventContext): 
     return now?.answer_event_id === p.msg.event_id ? now.question_id : undefined;
   }
   await deps.runner.topic.publish(q.agent, { type: 'question.answered', question: publicQuestion(q) });
-  await deps.internal?.publish('question.answered', publicQuestion(q));
+  await deps.internal?.publish('question.answered', publicQuestion(q), { key: q.question_id, at: q.answered_at ?? p.msg.received_at });
   return q.question_id;
 }
 

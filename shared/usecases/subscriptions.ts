@@ -12,7 +12,7 @@ import { maskSecret } from '../mask';
 import { MAX_DELIVERY_BODY_BYTES, type DeliveryRecord, type SubscriptionCreate, type SubscriptionRecord } from '../model/subscription';
 import type { z } from 'zod';
 import type { PreviewEvent } from '../model/subscription';
-import type { Actor, DeliveryStore, OutboundDeps, Page, PublishResult } from '../ports';
+import type { Actor, DeliveryStore, EventOrigin, OutboundDeps, Page, PublishResult } from '../ports';
 import { recordAudit } from './audit';
 
 /** A subscription as the API shows it: secret masked unless `reveal`. */
@@ -181,13 +181,19 @@ function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionR
  * nothing new; delivery ids derive from (event, subscription), so a retried publish that failed
  * half-way creates no duplicates either.
  */
-export async function publishEvent(deps: OutboundDeps, input: { type: string; data: unknown; id?: string }): Promise<{ result: PublishResult; repeated: boolean }> {
+export async function publishEvent(deps: OutboundDeps, input: { type: string; data: unknown; id?: string; origin?: EventOrigin }): Promise<{ result: PublishResult; repeated: boolean }> {
   if (input.id) {
     const first = await deps.publishes.get(input.id);
     if (first) return { result: first, repeated: true };
   }
-  const event_id = input.id ? `evt_${createHash('sha256').update(`publish\n${input.id}`).digest('hex').slice(0, 26)}` : deps.ids.next('evt');
-  const now = deps.clock.now();
+  // Hookline's own events derive their id and time from their origin: a retry after a crash
+  // makes the same deliveries (same ids, same created_at), which the conditional create keeps once.
+  const event_id = input.id
+    ? `evt_${createHash('sha256').update(`publish\n${input.id}`).digest('hex').slice(0, 26)}`
+    : input.origin
+      ? `evt_${createHash('sha256').update(`internal\n${input.type}\n${input.origin.key}`).digest('hex').slice(0, 26)}`
+      : deps.ids.next('evt');
+  const now = input.origin && !Number.isNaN(Date.parse(input.origin.at)) ? new Date(input.origin.at) : deps.clock.now();
   const event: PublishedEvent = { id: event_id, type: input.type, timestamp: now.toISOString(), data: input.data ?? null };
   const ctx = filterContext(event);
   const targets = (await deps.allSubscriptions(true)).filter((s) => wants(s, ctx));
@@ -384,12 +390,12 @@ export const INTERNAL_TYPES = new Set(['event.received', 'task.created', 'questi
  */
 export function internalEvents(deps: OutboundDeps, log: (message: string, extra: Record<string, unknown>) => void = () => undefined) {
   return {
-    async publish(type: string, data: unknown): Promise<void> {
+    async publish(type: string, data: unknown, origin?: EventOrigin): Promise<void> {
       try {
         // A cheap first look (patterns only): publishEvent applies the filters with the event's id and time.
         const subs = await deps.allSubscriptions();
         if (!subs.some((s) => s.enabled && patternMatches(s, type))) return;
-        await publishEvent(deps, { type, data });
+        await publishEvent(deps, { type, data, ...(origin ? { origin } : {}) });
       } catch (err) {
         log('could not publish an internal event', { type, error: String(err) });
       }
