@@ -8,6 +8,7 @@ import type { ErrorDetail } from './errors';
 import type { ApiKeyRecord, Principal } from './model/api-key';
 import type { AuditEntry } from './model/audit';
 import type { EventRecord, EventStatus, PayloadRef } from './model/event';
+import type { ActionMessage } from './model/action-message';
 import type { QueuedEvent } from './model/queued-event';
 import type { TaskRecord, TaskStatus } from './model/task';
 import type { QuestionRecord, QuestionStatus } from './model/question';
@@ -53,6 +54,11 @@ export interface EventStore {
 
 export interface EventQueue {
   send(e: QueuedEvent): Promise<void>;
+}
+
+/** The actions queue: events whose provider-facing commands run in the actions worker. */
+export interface ActionQueue {
+  send(m: ActionMessage): Promise<void>;
 }
 
 /** Compressed payloads, many events per object. */

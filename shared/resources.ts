@@ -26,7 +26,11 @@ export interface QueueSpec {
   maxReceiveCount: number;
   retentionDays: number;
   dlqRetentionDays: number;
-  consumer: { fn: FunctionName; batchSize: number; maxBatchingWindowSeconds: number };
+  /**
+   * `maxConcurrency`: batches in flight at once (the event source mapping's maximum concurrency,
+   * 2 to 1000; the local stack runs that many pollers). Unset: Lambda's default scaling, one local poller.
+   */
+  consumer: { fn: FunctionName; batchSize: number; maxBatchingWindowSeconds: number; maxConcurrency?: number };
 }
 
 export interface TopicSpec {
@@ -125,10 +129,7 @@ export const queues = {
     consumer: { fn: 'consumer', batchSize: 100, maxBatchingWindowSeconds: 2 },
   },
   /**
-   * One message per outbound delivery. A retry is a new message sent with DelaySeconds (at most
-   * 15 minutes; a longer wait hops: the deliverer re-sends until next_attempt_at), so no message
-   * waits in flight and none outlives the 4-day retention, however long the retry policy.
-   * maxReceiveCount counts receives of one message only, so only poison messages reach the DLQ.
+export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'actions' | 'interactive' | 'deliverer' | 'importer' | 'alerter';
    */
   deliveries: {
     env: 'DELIVERIES_QUEUE_URL',
@@ -167,7 +168,7 @@ export type TableName = keyof typeof tables;
 export type QueueName = keyof typeof queues;
 export type TopicName = keyof typeof topics;
 export type BucketName = keyof typeof buckets;
-export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'interactive' | 'deliverer' | 'importer' | 'alerter';
+export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'actions' | 'interactive' | 'deliverer' | 'importer' | 'alerter';
 
 /**
  * Declared with `satisfies` so each function's grants keep their literal keys: shared/env.ts
@@ -241,9 +242,20 @@ const functionSpecs = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     tables: { config: 'read', events: 'readwrite', tasks: 'readwrite', actions: 'readwrite', questions: 'readwrite', deliveries: 'write' },
-    queues: { events: ['consume'], deliveries: ['send'] },
+    queues: { events: ['consume'], actions: ['send'], deliveries: ['send'] },
     topics: ['tasks'],
     buckets: { payloads: 'readwrite' },
+  },
+  actions: {
+    entry: 'functions/actions/handler.ts',
+    description: 'Actions worker: comment, ask, respond and forward on provider APIs, then the final event record',
+    memoryMb: 512,
+    // Up to 10 events at once; each action is bounded (provider calls 10 s, forwards 15 s) and no
+    // action starts unless it can end 5 s before the timeout (ACTION_TIMEOUT_MS), so an invocation ends inside it.
+    timeoutSeconds: 60,
+    tables: { config: 'read', events: 'readwrite', actions: 'readwrite', questions: 'readwrite', deliveries: 'write' },
+    queues: { actions: ['consume'], deliveries: ['send'] },
+    buckets: { payloads: 'read' },
   },
 } satisfies Record<FunctionName, FunctionSpec>;
 

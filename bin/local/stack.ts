@@ -6,7 +6,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { functions, queues } from '../../shared/resources';
+import { functions, queues, type QueueSpec } from '../../shared/resources';
+
+/** The most batches of one queue the local stack runs at once. */
+const LOCAL_MAX_POLLERS = 4;
 import { jsonText } from '../../shared/http/apigw';
 import { routes } from '../../shared/routes';
 import { version } from '../../shared/version';
@@ -57,11 +60,12 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   Object.assign(process.env, env);
 
   // Handlers read their env at first invocation, so they are imported after it is set.
-  const [api, authorizer, receiver, consumer, interactive, deliverer, importer] = await Promise.all([
+  const [api, authorizer, receiver, consumer, actions, interactive, deliverer, importer] = await Promise.all([
     import('../../functions/api/handler'),
     import('../../functions/authorizer/handler'),
     import('../../functions/receiver/handler'),
     import('../../functions/consumer/handler'),
+    import('../../functions/actions/handler'),
     import('../../functions/interactive/handler'),
     import('../../functions/deliverer/handler'),
     import('../../functions/importer/handler'),
@@ -90,21 +94,23 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   });
 
   const sqs = new SQSClient({});
-  const consumers = { consumer: consumer.handler, deliverer: deliverer.handler };
+  const consumers = { consumer: consumer.handler, actions: actions.handler, deliverer: deliverer.handler };
+  // One poller per batch the event source mapping may have in flight (maxConcurrency), at most
+  // LOCAL_MAX_POLLERS: idle pollers long-poll the emulator, and this runs on a laptop.
   const pollers = o.pauseConsumers
     ? []
-    : Object.values(queues).map((q) =>
-        startPoller({
+    : Object.values(queues).flatMap((q: QueueSpec) =>
+        Array.from({ length: Math.min(q.consumer.maxConcurrency ?? 1, LOCAL_MAX_POLLERS) }, () => startPoller({
           sqs,
           queueUrl: env[q.env],
           functionName: q.consumer.fn,
-          handler: consumers[q.consumer.fn] as never,
+          handler: consumers[q.consumer.fn as keyof typeof consumers] as never,
           batchSize: q.consumer.batchSize,
           maxBatchingWindowSeconds: o.batchWindowSeconds ?? 0.2,
           timeoutSeconds: functions[q.consumer.fn].timeoutSeconds,
           region: process.env.AWS_REGION!,
           log: o.log,
-        }),
+        })),
       );
 
   const inbox = o.configDir

@@ -8,6 +8,7 @@ import { DynamoTaskStore } from '../../shared/adapters/aws/dynamo-task-store';
 import { S3PayloadStore } from '../../shared/adapters/aws/s3-payload-store';
 import { SnsTaskTopic } from '../../shared/adapters/aws/sns-task-topic';
 import type { BatchDeps } from '../../shared/adapters/aws/sqs-batch';
+import { SqsActionQueue } from '../../shared/adapters/aws/sqs-action-queue';
 import { outboundDeps } from '../../shared/adapters/aws/wiring';
 import { systemClock } from '../../shared/clock';
 import { cachedLoader } from '../../shared/config-cache';
@@ -49,6 +50,7 @@ export function wire(): ConsumerDeps {
     channels: slackChannelDirectory({ fetch: guardedFetchFn(allowPrivate, 3_000), clock: systemClock }),
     sqs: sqsClient(),
     queueUrl: resources.queues.events,
+    actionQueue: new SqsActionQueue(sqsClient(), resources.queues.actions),
     log,
   };
 }

@@ -169,6 +169,7 @@ export class HooklineFunction extends Construct {
           batchSize: spec.consumer.batchSize,
           maxBatchingWindow: Duration.seconds(spec.consumer.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
+          ...(spec.consumer.maxConcurrency ? { maxConcurrency: spec.consumer.maxConcurrency } : {}),
         }),
       );
     }

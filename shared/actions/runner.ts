@@ -55,10 +55,15 @@ export interface RunnerDeps {
 
 /** Thrown when an action failed in a way that is safe to try again later (SQS redelivers the event). */
 export class RetryLater extends Error {
-  override readonly name = 'RetryLater';
+  override readonly name: string = 'RetryLater';
   constructor(message: string, readonly retryAfterSeconds?: number) {
     super(message);
   }
+}
+
+/** The invocation's time budget ran out before an action could start: go on at once in the next one. */
+export class OutOfTime extends RetryLater {
+  override readonly name: string = 'OutOfTime';
 }
 
 /** Longest prompt a task keeps (at most ~150 KB of UTF-8). */
@@ -173,14 +178,26 @@ async function runOnce(deps: RunnerDeps, ctx: ActionContext, effect: SideEffect,
   }
 }
 
-/** Runs the matched commands in order; throws RetryLater when the event should be redelivered. */
-export async function runActions(deps: RunnerDeps, contexts: ActionContext[], lastAttempt: boolean): Promise<ActionResult[]> {
+/**
+ * The longest one side effect may take: a provider call gives up after 10 s (REPLY_TIMEOUT_MS),
+ * a forward after 15 s (FORWARD_TIMEOUT_MS), each followed by one intent write.
+ */
+export const ACTION_TIMEOUT_MS = 15_000;
+
+/**
+ * Runs the matched commands in order; throws RetryLater when the event should be redelivered.
+ * `deadline` (epoch ms): no side effect starts unless it can end by then (ACTION_TIMEOUT_MS); the
+ * rest run on the next delivery of the message (finished ones are reported from their intents).
+ */
+export async function runActions(deps: RunnerDeps, contexts: ActionContext[], lastAttempt: boolean, deadline?: number): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const ctx of contexts) {
     if (ctx.command.action === 'create_task') {
       results.push(await createTask(deps, ctx));
       continue;
     }
+    if (deadline !== undefined && deps.clock.now().getTime() + ACTION_TIMEOUT_MS > deadline)
+      throw new OutOfTime(`this attempt's time is used up; ${ctx.command.action} (${ctx.command.command_id}) and what follows run on the next one`);
     const effect = deps.effects[ctx.command.action];
     if (!effect) {
       results.push({ command_id: ctx.command.command_id, action: ctx.command.action, status: 'skipped', error: `the ${ctx.command.action} action is not available` });

@@ -18,6 +18,11 @@ export function retryDelaySeconds(policy: RetryPolicy, failedAttempts: number, r
 
 export { parseRetryAfter } from './outcome';
 
+/** The events and actions queues' backoff: 10 s doubling to 15 min, never sooner than the target's Retry-After (also capped at 15 min). */
+export function queueRetryDelaySeconds(receiveCount: number, retryAfterSeconds?: number): number {
+  return Math.min(Math.max(10 * 2 ** Math.max(0, receiveCount - 1), retryAfterSeconds ?? 0), 900);
+}
+
 /** What a delivery attempt's answer means for the delivery (classifyAnswer with the subscription's `retry_on_4xx`). */
 export function classifyStatus(status: number, policy: RetryPolicy): 'success' | 'gone' | 'retry' | 'fail' {
   return classifyAnswer(status, undefined, new Date(0), policy.retry_on_4xx).verdict as 'success' | 'gone' | 'retry' | 'fail';

@@ -12,9 +12,11 @@ import { commandText } from '../commands/default-prompt';
 import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
-import type { ChannelDirectory, EventStore, InternalEvents, Logger, PayloadStore, QuestionStore } from '../ports';
+import type { ActionQueue, ChannelDirectory, EventStore, InternalEvents, Logger, PayloadStore, QuestionStore } from '../ports';
 import { evaluateConditions } from '../commands/evaluate-conditions';
 import { resolveChannelNames } from './channel-names';
+import { forEachLimit } from '../concurrency';
+import { queueRetryDelaySeconds } from '../delivery/retry-schedule';
 
 export interface ProcessDeps {
   loadWebhook(id: string): Promise<WebhookRecord | null>;
@@ -30,6 +32,11 @@ export interface ProcessDeps {
   internal?: InternalEvents;
   /** Slack channel ids to names, for `channel: "#name"` conditions (see channel-names.ts). */
   channels?: ChannelDirectory;
+  /**
+   * Where provider-facing commands (comment, ask, respond, forward) go, so no provider can hold up
+   * the ingestion and logging of other events; without it they run here (tests, tools).
+   */
+  actionQueue?: ActionQueue;
   log?: Logger;
 }
 
@@ -44,7 +51,12 @@ export interface QueuedRecord {
 export interface ProcessOptions {
   /** The queue's maxReceiveCount: the attempt at which a failing event is recorded as failed. */
   maxReceiveCount: number;
+  /** Events of a batch processed at once (default EVENT_CONCURRENCY). */
+  concurrency?: number;
 }
+
+/** Events of one batch in flight at once: enough to overlap DynamoDB round trips, few enough to bound memory and connections. */
+export const EVENT_CONCURRENCY = 16;
 
 interface Parsed {
   rec: QueuedRecord;
@@ -108,18 +120,17 @@ export async function processEvents(deps: ProcessDeps, records: QueuedRecord[], 
   }
   const refOf = new Map<Parsed, PayloadRef>(inline.map((p, i) => [p, refs[i]]));
 
-  await Promise.all(
-    parsed.map(async (p) => {
-      const ref = refOf.get(p) ?? { key: p.msg.body_ref!.key, offset: 0, length: -1 };
-      try {
-        await processOne(deps, p, ref, opts);
-      } catch (err) {
-        deps.log?.error('event processing failed', { event_id: p.msg.event_id, attempt: p.rec.receiveCount, error: String(err) });
-        if (p.rec.receiveCount >= opts.maxReceiveCount) await recordFailure(deps, p, ref, err);
-        failed.push(p.rec.messageId);
-      }
-    }),
-  );
+  // Independent events run concurrently, each writing its own record when done.
+  await forEachLimit(parsed, opts.concurrency ?? EVENT_CONCURRENCY, async (p) => {
+    const ref = refOf.get(p) ?? { key: p.msg.body_ref!.key, offset: 0, length: -1 };
+    try {
+      await processOne(deps, p, ref, opts);
+    } catch (err) {
+      deps.log?.error('event processing failed', { event_id: p.msg.event_id, attempt: p.rec.receiveCount, error: String(err) });
+      if (p.rec.receiveCount >= opts.maxReceiveCount) await recordFailure(deps, p, ref, err);
+      failed.push(p.rec.messageId);
+    }
+  });
   return failed;
 }
 
@@ -149,7 +160,7 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
 }
 
 /** `event.received` for subscribers, once per stored event. */
-function announce(deps: ProcessDeps, r: EventRecord, status: EventRecord['status']): Promise<void> {
+export function announce(deps: Pick<ProcessDeps, 'internal'>, r: EventRecord, status: EventRecord['status']): Promise<void> {
   return (
     deps.internal?.publish(
       'event.received',
@@ -229,7 +240,24 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
     const r = commandText(command, ctx);
     return { event, payload, webhook, command, text: r.text, missing: r.missing, sender: ctx.sender };
   });
-  const actions = await runActions(deps.runner, contexts, p.rec.receiveCount >= opts.maxReceiveCount);
+  const lastAttempt = p.rec.receiveCount >= opts.maxReceiveCount;
+  if (deps.actionQueue) {
+    // create_task only writes DynamoDB and SNS: it runs here. Commands that call a provider go to
+    // the actions worker, which writes the final record; until then the event is `received`.
+    const later = contexts.filter((c) => c.command.action !== 'create_task');
+    if (later.length) {
+      const now = await runActions(deps.runner, contexts.filter((c) => c.command.action === 'create_task'), lastAttempt);
+      await deps.events.put({ ...record, status: 'received', matched_commands: matched.map((c) => c.command_id), actions: now });
+      await deps.actionQueue.send({
+        v: 1,
+        event_id: record.event_id,
+        webhook_id: record.webhook_id,
+        commands: later.map((c) => ({ command_id: c.command.command_id, action: c.command.action as 'comment' })),
+      });
+      return;
+    }
+  }
+  const actions = await runActions(deps.runner, contexts, lastAttempt);
   const failed = actions.find((a) => a.status === 'failed');
   const status = failed ? 'failed' : 'processed';
   await deps.events.put({
@@ -270,5 +298,5 @@ async function recordFailure(deps: ProcessDeps, p: Parsed, ref: PayloadRef, err:
 
 /** Seconds before a failed event is tried again: 10 s, 20 s, 40 s ... capped at 15 minutes. */
 export function consumerRetrySeconds(receiveCount: number): number {
-  return Math.min(10 * 2 ** Math.max(0, receiveCount - 1), 900);
+  return queueRetryDelaySeconds(receiveCount);
 }
