@@ -181,7 +181,7 @@ const functionSpecs = {
     memoryMb: 512,
     timeoutSeconds: 29,
     tables: { config: 'readwrite', events: 'read', tasks: 'readwrite', deliveries: 'readwrite' },
-    queues: { events: ['send', 'dlq'], deliveries: ['send', 'dlq'] },
+    queues: { events: ['send', 'dlq'], actions: ['send', 'dlq'], deliveries: ['send', 'dlq'] },
     buckets: { config: 'readwrite', payloads: 'read' },
   },
   interactive: {

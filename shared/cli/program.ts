@@ -533,7 +533,7 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     show(page.items, page.items, ['queue', 'visible', 'in_flight', 'delayed', 'dlq']);
   });
   cmd(queues, 'redrive', 'move messages from a dead-letter queue back to its queue', 'hookline queues redrive --queue deliveries --max 100', 'redriveDlq')
-    .option('--queue <queue>', 'events or deliveries', 'deliveries')
+    .option('--queue <queue>', 'events, actions or deliveries', 'deliveries')
     .option('--max <n>', 'at most this many messages', '1000')
     .action(async (o: { queue: string; max: string }) => {
       const r = await api().call('POST', '/api/queues/dlq/redrive', { queue: o.queue, max: positiveInt(o.max, '--max') });

@@ -145,7 +145,7 @@ describe('the CLI, used by a person or a script', () => {
     expect((await jsonOf('subscriptions', 'rotate-secret', sub.subscription_id)).previous_secret_expires_at).toBeDefined();
     expect((await jsonOf('subscriptions', 'show', sub.subscription_id)).secret).not.toBe(sub.secret);
     expect((await jsonOf('event-types')).map((t: { type: string }) => t.type)).toContain('task.created');
-    expect((await jsonOf('queues', 'stats')).map((q: { queue: string }) => q.queue).sort()).toEqual(['deliveries', 'events']);
+    expect((await jsonOf('queues', 'stats')).map((q: { queue: string }) => q.queue).sort()).toEqual(['actions', 'deliveries', 'events']);
     expect(await jsonOf('queues', 'redrive', '--queue', 'events', '--max', '1')).toEqual({ queue: 'events', moved: 0 });
     expect((await cli('subscriptions', 'delete', sub.subscription_id)).code).toBe(0);
     expect(JSON.parse((await cli('openapi')).out).paths['/api/tasks']).toBeDefined();

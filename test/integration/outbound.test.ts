@@ -17,7 +17,7 @@ describe('queues', () => {
     await sqsClient().send(new SendMessageCommand({ QueueUrl: s.env.DELIVERIES_DLQ_URL, MessageBody: JSON.stringify({ delivery_id: 'dlv_gone' }) }));
     const depth = async (queue: string) => ((await (await s.admin('/api/queues/stats')).json()) as any).items.find((q: { queue: string }) => q.queue === queue);
     const before = (await (await s.admin('/api/queues/stats')).json()) as any;
-    expect(before.items.map((q: { queue: string }) => q.queue).sort()).toEqual(['deliveries', 'events']);
+    expect(before.items.map((q: { queue: string }) => q.queue).sort()).toEqual(['actions', 'deliveries', 'events']);
     expect((await depth('deliveries')).dlq).toBe(1);
     const r = await s.admin('/api/queues/dlq/redrive', { method: 'POST', body: JSON.stringify({ queue: 'deliveries' }) });
     expect(await r.json()).toEqual({ queue: 'deliveries', moved: 1 });

@@ -9,6 +9,8 @@ const localEnv = {
   ACTIONS_TABLE: 'act',
   EVENTS_QUEUE_URL: 'http://q/events',
   EVENTS_DLQ_URL: 'http://q/events-dlq',
+  ACTIONS_QUEUE_URL: 'http://q/actions',
+  ACTIONS_DLQ_URL: 'http://q/actions-dlq',
   DELIVERIES_QUEUE_URL: 'http://q/deliveries',
   DELIVERIES_DLQ_URL: 'http://q/deliveries-dlq',
   TASKS_TOPIC_ARN: 'arn:tasks',
@@ -26,7 +28,7 @@ describe('a function environment typed from the resource manifest', () => {
   });
 
   it('carries the dead-letter queues only where the manifest asks for them', () => {
-    expect(loadEnv('api', localEnv).resources.dlqs).toEqual({ events: 'http://q/events-dlq', deliveries: 'http://q/deliveries-dlq' });
+    expect(loadEnv('api', localEnv).resources.dlqs).toEqual({ events: 'http://q/events-dlq', actions: 'http://q/actions-dlq', deliveries: 'http://q/deliveries-dlq' });
     expect(loadEnv('consumer', localEnv).resources.topics).toEqual({ tasks: 'arn:tasks' });
     // @ts-expect-error: the consumer may not publish to the alerts topic.
     expect(loadEnv('consumer', localEnv).resources.topics.alerts).toBeUndefined();
