@@ -129,7 +129,26 @@ export const queues = {
     consumer: { fn: 'consumer', batchSize: 100, maxBatchingWindowSeconds: 2 },
   },
   /**
-export type FunctionName = 'api' | 'authorizer' | 'receiver' | 'consumer' | 'actions' | 'interactive' | 'deliverer' | 'importer' | 'alerter';
+   * Side effects on provider APIs (comment, ask, respond, forward), one message per event with
+   * such commands, from the consumer to the actions worker. A provider that hangs holds up only
+   * this queue's batch, never the ingestion and logging of other events. maxReceiveCount as the
+   * events queue's: retries wait 10 s doubling to 15 min; the last receive records `failed`.
+   */
+  actions: {
+    env: 'ACTIONS_QUEUE_URL',
+    dlqEnv: 'ACTIONS_DLQ_URL',
+    // 6x the actions worker's timeout (AWS's advice for Lambda event sources; HooklineFunction enforces it).
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+    consumer: { fn: 'actions', batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 10 },
+  },
+  /**
+   * One message per outbound delivery. A retry is a new message sent with DelaySeconds (at most
+   * 15 minutes; a longer wait hops: the deliverer re-sends until next_attempt_at), so no message
+   * waits in flight and none outlives the 4-day retention, however long the retry policy.
+   * maxReceiveCount counts receives of one message only, so only poison messages reach the DLQ.
    */
   deliveries: {
     env: 'DELIVERIES_QUEUE_URL',
