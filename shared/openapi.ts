@@ -8,7 +8,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Missing or unknown API key',
   403: 'The key lacks the scope, or the source IP is not allowed',
   404: 'Unknown id',
-  409: 'Conflict (duplicate id)',
+  409: 'Conflict with the current state (a duplicate id; a task that is not pending cannot be claimed)',
   412: 'If-Match does not match the current version',
   413: 'Body too large',
   415: 'Unsupported Content-Type',

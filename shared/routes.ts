@@ -119,7 +119,7 @@ const table = [
   // Tasks (from create_task)
   r({ method: 'GET', path: '/api/tasks', fn: 'api', operation: 'listTasks', scope: 'agent', tag: 'tasks', summary: 'Tasks, newest first (?agent=&status=)', query: TaskListQuery, success: { status: 200, schema: Page(TaskView) }, errors: [400] }),
   r({ method: 'GET', path: '/api/tasks/{task_id}', fn: 'api', operation: 'getTask', etag: true, scope: 'agent', tag: 'tasks', summary: 'One task', params: TaskParams, success: { status: 200, schema: TaskView }, errors: [404] }),
-  r({ method: 'PATCH', path: '/api/tasks/{task_id}', fn: 'api', operation: 'patchTask', ifMatch: true, etag: true, scope: 'agent', tag: 'tasks', summary: 'Claim, finish or fail a task: {"status","result"} (If-Match optional)', params: TaskParams, body: TaskPatch, success: { status: 200, schema: TaskView }, errors: [400, 404, 412] }),
+  r({ method: 'PATCH', path: '/api/tasks/{task_id}', fn: 'api', operation: 'patchTask', ifMatch: true, etag: true, scope: 'agent', tag: 'tasks', summary: 'Claim, finish or fail a task: {"status","result"} (If-Match optional); claiming is exclusive: a task that is not pending answers 409 already_claimed', params: TaskParams, body: TaskPatch, success: { status: 200, schema: TaskView }, errors: [400, 404, 409, 412] }),
 
   // Interactive actions (agents answer the source of an event)
   r({ method: 'POST', path: '/api/webhooks/{id}/comment', fn: 'interactive', operation: 'commentOnEvent', scope: 'agent', tag: 'interactive', summary: "Post a comment to the event's source thread", params: WebhookParams, body: CommentInput, success: { status: 200, schema: InteractiveResult }, errors: [400, 404, 422, 429, 502, 503] }),

@@ -91,7 +91,7 @@ export async function claimTask(api: Api, taskId: string): Promise<Record<string
   try {
     return await api.call('PATCH', path, { status: 'claimed' }, { 'if-match': `"${current.version}"` });
   } catch (err) {
-    if (err instanceof CliError && err.status === 412) {
+    if (err instanceof CliError && (err.status === 412 || err.apiError?.code === 'already_claimed')) {
       const now = await api.call<{ status: string }>('GET', path).catch(() => ({ status: 'changed' }));
       throw taken(now.status);
     }

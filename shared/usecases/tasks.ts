@@ -1,4 +1,4 @@
-import { NotFoundError, VersionMismatchError } from '../errors';
+import { ConflictError, NotFoundError, VersionMismatchError } from '../errors';
 import type { TaskRecord, TaskStatus } from '../model/task';
 import type { Page, TaskStore } from '../ports';
 import { publicTask } from '../actions/runner';
@@ -18,10 +18,18 @@ export async function getTask(deps: Deps, id: string): Promise<TaskRecord> {
   return t;
 }
 
-/** `PATCH /api/tasks/{id}`: status and/or result, with optimistic concurrency (If-Match optional). */
+const alreadyClaimed = (id: string, status: TaskStatus) =>
+  new ConflictError(`Task ${id} is already ${status}: only a pending task can be claimed (someone else was faster).`, 'already_claimed');
+
+/**
+ * `PATCH /api/tasks/{id}`: status and/or result, with optimistic concurrency (If-Match optional).
+ * Claiming is exclusive with or without If-Match: only a pending task can become claimed, and the
+ * write is conditional on the version read, so of two concurrent claims one gets 409 already_claimed.
+ */
 export async function patchTask(deps: Deps, id: string, patch: { status?: TaskStatus; result?: unknown }, ifMatch?: number): Promise<TaskRecord> {
   const t = await getTask(deps, id);
   if (ifMatch !== undefined && ifMatch !== t.version) throw new VersionMismatchError(ifMatch, t.version);
+  if (patch.status === 'claimed' && t.status !== 'pending') throw alreadyClaimed(id, t.status);
   const next: TaskRecord = {
     ...t,
     ...(patch.status ? { status: patch.status } : {}),
@@ -29,6 +37,12 @@ export async function patchTask(deps: Deps, id: string, patch: { status?: TaskSt
     updated_at: deps.clock.now().toISOString(),
     version: t.version + 1,
   };
-  await deps.tasks.replace(next, t.version);
+  try {
+    await deps.tasks.replace(next, t.version);
+  } catch (err) {
+    // A concurrent change won the conditional write: for a claim without If-Match that means someone else claimed it.
+    if (patch.status === 'claimed' && ifMatch === undefined && err instanceof VersionMismatchError) throw alreadyClaimed(id, (await deps.tasks.get(id))?.status ?? 'claimed');
+    throw err;
+  }
   return next;
 }

@@ -1,3 +1,4 @@
+import { VersionMismatchError } from '../../shared/errors';
 import type { EventRecord, PayloadRef } from '../../shared/model/event';
 import type { EventStore, Page, PayloadStore } from '../../shared/ports';
 
@@ -70,7 +71,10 @@ export class MemoryTaskStore implements TaskStore {
     const t = this.items.get(id);
     if (t) t.published_at = at;
   }
-  async replace(t: TaskRecord): Promise<void> {
+  /** Conditional on the version, like the DynamoDB store. */
+  async replace(t: TaskRecord, expectedVersion: number): Promise<void> {
+    const cur = this.items.get(t.task_id);
+    if (!cur || cur.version !== expectedVersion) throw new VersionMismatchError(expectedVersion, undefined);
     this.items.set(t.task_id, structuredClone(t));
   }
   async list(): Promise<Page<TaskRecord>> {
