@@ -3,7 +3,8 @@
  *   1. receiver CPU per request against a minimal reference receiver (own process);
  *   2. bundle size and cold import time of every Lambda against an SQS-client-only bundle;
  *   3. AWS calls per received event through the in-process local stack (own process).
- *   4.-6. provider verifiers, matching, outbound deliveries; 7. the console (bench/console.ts).
+ *   4.-6. provider verifiers, matching, outbound deliveries; 7. the console (bench/console.ts);
+ *   8. AWS calls per published event with 1,000 tenants x 3 subscriptions (own process).
  * The sections run one after another so they do not compete for the two cores.
  */
 import { execFileSync } from 'node:child_process';
@@ -48,6 +49,14 @@ interface CallsResult {
   rows: CallRow[];
 }
 
+interface TenantCallsResult {
+  tenants: number;
+  subscriptions_per_tenant: number;
+  setup_ms: number;
+  phases: { phase: string; publishes: number; deliveries: number; ms_per_publish: number }[];
+  rows: CallRow[];
+}
+
 const GOAL_RATIO = 1.2;
 const started = Date.now();
 const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
@@ -75,6 +84,8 @@ const deliveryRows = await runDeliveryBench();
 log('console: first-load size and render time in headless Chromium ...');
 const { runConsoleBench, formatConsoleSection } = await import('./console');
 const consoleResult = await runConsoleBench();
+log('AWS calls per published event with 1,000 tenants ...');
+const tenantCalls = await runJsonChild<TenantCallsResult>(NODE, [...tsx, join(ROOT, 'bench/tenant-publish.ts')], { cwd: ROOT, timeoutMs: 300_000 });
 const nodeVersion = cpu.node;
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -215,6 +226,20 @@ ${formatDeliveryTable(deliveryRows)}
 ## 7. Console
 
 ${formatConsoleSection(consoleResult)}
+
+## 8. AWS calls per published event with ${tenantCalls.tenants.toLocaleString('en-US')} tenants x ${tenantCalls.subscriptions_per_tenant} subscriptions
+
+\`bench/tenant-publish.ts\`: ${tenantCalls.tenants} tenants with ${tenantCalls.subscriptions_per_tenant} subscriptions each in the local stack's tables (dynalite), then \`POST /api/events\` with a \`tenant_id\` (the publish use case with the API's adapters) to ${tenantCalls.phases[0].publishes} random tenants, each event matching all ${tenantCalls.subscriptions_per_tenant} of its subscriptions: once with a cold container cache, then again right after (warm). No Scan, and no call reads another tenant's subscriptions: a publish reads the tenant's index item (GetItem) and, on a cache miss, its records (one BatchGetItem per 100). Per-delivery writes (one PutItem each) and one SendMessageBatch per 10 deliveries are the same as without tenants.
+
+| phase | calls per publish | by call | ms per publish (dynalite) |
+|---|---|---|---|
+${tenantCalls.phases
+  .map((p) => {
+    const mine = tenantCalls.rows.filter((r) => r.caller === p.phase);
+    const total = mine.reduce((n, r) => n + r.calls, 0);
+    return `| ${p.phase} | ${(total / p.publishes).toFixed(2)} | ${mine.map((r) => `${r.call} ${(r.calls / p.publishes).toFixed(2)}`).join(', ')} | ${p.ms_per_publish.toFixed(1)} |`;
+  })
+  .join('\n')}
 `;
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
 log(`wrote BENCHMARKS.md (${totalSecs} s)`);

@@ -14,6 +14,7 @@ import type { TaskRecord, TaskStatus } from './model/task';
 import type { QuestionRecord, QuestionStatus } from './model/question';
 import type { DeliveryRecord, DeliveryStatus, SubscriptionRecord } from './model/subscription';
 import type { WebhookRecord } from './model/webhook';
+import type { TenantRecord } from './model/tenant';
 
 export interface Page<T> {
   items: T[];
@@ -121,10 +122,30 @@ export interface SubscriptionStore {
   list(limit: number, cursor?: string): Promise<Page<SubscriptionRecord>>;
   create(s: SubscriptionRecord): Promise<void>;
   replace(s: SubscriptionRecord, expectedVersion: number): Promise<void>;
+  /** Deletes the subscription; false when there was none. */
   delete(id: string): Promise<boolean>;
-  /** A counter bumped by every subscription change: the publish path reads it (one GetItem) to see changes at once. */
-  generation(): Promise<number>;
-  bumpGeneration(): Promise<void>;
+  /**
+   * The subscription index of one tenant (`null`: subscriptions without a tenant), one consistent
+   * GetItem: a change counter every create, replace and delete of that tenant's subscriptions bumps,
+   * and the ids of its subscriptions (a superset: an id may name a deleted or foreign record, so
+   * readers check each record's tenant_id). `ids` is null for a tenant without an index yet.
+   */
+  index(tenant: string | null): Promise<{ generation: number; ids: string[] | null }>;
+  /** The records of these ids that exist (consistent reads, any order). */
+  getMany(ids: string[]): Promise<SubscriptionRecord[]>;
+  /** Removes a tenant's index (after the tenant is deleted). */
+  dropIndex(tenant: string): Promise<void>;
+}
+
+export interface TenantStore {
+  get(id: string): Promise<TenantRecord | null>;
+  list(limit: number, cursor?: string): Promise<Page<TenantRecord>>;
+  /** Throws ConflictError when the id exists. */
+  create(t: TenantRecord): Promise<void>;
+  /** Writes `t` only if the stored version is `expectedVersion`. */
+  replace(t: TenantRecord, expectedVersion: number): Promise<void>;
+  /** Deletes only if the stored version is `expectedVersion` (when given). */
+  delete(id: string, expectedVersion?: number): Promise<void>;
 }
 
 export interface DeliveryStore {
@@ -240,16 +261,18 @@ export interface OutboundDeps {
   clock: Clock;
   ids: Ids;
   subscriptions: SubscriptionStore;
+  tenants: TenantStore;
   deliveries: DeliveryStore;
   deliveryQueue: DeliveryQueue;
   publishes: PublishLog;
   /**
-   * Cached list of subscriptions (no Scan on the publish path). `fresh`: check the change counter
-   * first, so a change made in any container is seen at once (publishes); without it the list is
-   * at most CONFIG_CACHE_SECONDS old (the pre-check of internal events).
+   * Cached list of one tenant's subscriptions (`tenant` null or absent: those without a tenant),
+   * read from that tenant's index only (no Scan, no other tenant's records). `fresh`: check the
+   * tenant's change counter first, so a change made in any container is seen at once (publishes);
+   * without it the list is at most CONFIG_CACHE_SECONDS old (the pre-check of internal events).
    */
-  allSubscriptions(fresh?: boolean): Promise<SubscriptionRecord[]>;
-  /** Called after a subscription changes: bumps the change counter every container's publish checks. */
+  allSubscriptions(fresh?: boolean, tenant?: string | null): Promise<SubscriptionRecord[]>;
+  /** Called after a subscription changes: drops this container's cached lists (the store bumps the counters). */
   subscriptionsChanged(): Promise<void> | void;
   allowPrivateTargets: boolean;
   retentionDays: number;

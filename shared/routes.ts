@@ -13,6 +13,7 @@ import { IsoTime, ListQuery, Page, ResourceId, Warnings } from './model/common';
 import { CommandPreview, CommandPreviewInput } from './model/command-preview';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
 import { TaskListQuery, TaskPatch, TaskView } from './model/task';
+import { TenantCreate, TenantId, TenantReplace, TenantView } from './model/tenant';
 import { QuestionListQuery, QuestionView } from './model/question';
 import { DeliveryDetail, DeliveryRetried, DeliveryStatus, DeliverySummary, PublishInput, PublishResultView, SubscriptionCreate, SubscriptionPreview, SubscriptionPreviewById, SubscriptionPreviewInput, SubscriptionRotateInput, SubscriptionStats, SubscriptionTestResult, SubscriptionView } from './model/subscription';
 import { Command, CommandInput, CommandSaved, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
@@ -51,6 +52,7 @@ const SubParams = z.object({ id: ResourceId });
 const DeliveryParams = z.object({ delivery_id: ResourceId });
 const DeliveryListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(2048).optional(), status: DeliveryStatus.optional() });
 const TaskParams = z.object({ task_id: ResourceId });
+const TenantParams = z.object({ tenant_id: TenantId });
 const ReceiverParams = z.object({ provider: z.string(), webhook_id: z.string() });
 
 const Received = z
@@ -128,6 +130,13 @@ const table = [
   r({ method: 'POST', path: '/api/webhooks/{id}/events/{event_id}/replay', fn: 'interactive', operation: 'replayEvent', scope: 'write', tag: 'events', summary: 'Run the commands again on a stored event (as a new event)', params: EventParams, success: { status: 202, schema: Received }, errors: [404, 503] }),
   r({ method: 'GET', path: '/api/questions', fn: 'interactive', operation: 'listQuestions', scope: 'agent', tag: 'interactive', summary: 'Questions, newest first (?webhook_id=&status=)', query: QuestionListQuery, success: { status: 200, schema: Page(QuestionView) } }),
   r({ method: 'GET', path: '/api/questions/{question_id}', fn: 'interactive', operation: 'getQuestion', scope: 'agent', tag: 'interactive', summary: 'One question', params: z.object({ question_id: ResourceId }), success: { status: 200, schema: QuestionView }, errors: [404] }),
+
+  // Tenants (outbound for many customers)
+  r({ method: 'GET', path: '/api/tenants', fn: 'api', operation: 'listTenants', scope: 'admin', tag: 'tenants', summary: 'List tenants', query: ListQuery, success: { status: 200, schema: Page(TenantView) } }),
+  r({ method: 'POST', path: '/api/tenants', fn: 'api', operation: 'createTenant', etag: true, scope: 'admin', tag: 'tenants', summary: 'Create a tenant: a customer whose subscriptions receive only the events published with its tenant_id', body: TenantCreate, success: { status: 201, schema: TenantView }, errors: [400, 409] }),
+  r({ method: 'GET', path: '/api/tenants/{tenant_id}', fn: 'api', operation: 'getTenant', etag: true, scope: 'admin', tag: 'tenants', summary: 'One tenant', params: TenantParams, success: { status: 200, schema: TenantView }, errors: [404] }),
+  r({ method: 'PUT', path: '/api/tenants/{tenant_id}', fn: 'api', operation: 'replaceTenant', ifMatch: true, etag: true, scope: 'admin', tag: 'tenants', summary: 'Replace a tenant (If-Match optional)', params: TenantParams, body: TenantReplace, success: { status: 200, schema: TenantView }, errors: [400, 404, 412] }),
+  r({ method: 'DELETE', path: '/api/tenants/{tenant_id}', fn: 'api', operation: 'deleteTenant', ifMatch: true, scope: 'admin', tag: 'tenants', summary: 'Delete a tenant without subscriptions (409 tenant_in_use while any refers to it)', params: TenantParams, success: { status: 204, schema: null }, errors: [404, 409, 412] }),
 
   // Outbound: subscriptions, publishing, deliveries
   r({ method: 'GET', path: '/api/subscriptions', fn: 'api', operation: 'listSubscriptions', scope: 'read', tag: 'subscriptions', summary: 'List subscriptions', query: ListQuery, success: { status: 200, schema: Page(SubscriptionView) } }),

@@ -11,6 +11,7 @@ import { sendTestDelivery } from '../../shared/usecases/test-webhook';
 import { getTask, listTasks, patchTask } from '../../shared/usecases/tasks';
 import { publicTask } from '../../shared/actions/runner';
 import * as sub from '../../shared/usecases/subscriptions';
+import * as ten from '../../shared/usecases/tenants';
 import * as wh from '../../shared/usecases/webhooks';
 import { version } from '../../shared/version';
 
@@ -125,6 +126,26 @@ export const operations: Record<string, Op> = {
   async patchTask(deps, req) {
     const t = await patchTask(deps, req.params.task_id, req.body, req.ifMatch);
     return json(200, publicTask(t), etag(t.version));
+  },
+
+  async listTenants(deps, req) {
+    return json(200, await ten.listTenants(deps.outbound, req.query.limit as number, req.query.cursor as string | undefined));
+  },
+  async createTenant(deps, req) {
+    const t = await ten.createTenant(deps.outbound, req.principal, req.body);
+    return { ...json(201, t, etag(t.version)), headers: { 'content-type': 'application/json', ...etag(t.version), location: `/api/tenants/${t.tenant_id}` } };
+  },
+  async getTenant(deps, req) {
+    const t = await ten.getTenant(deps.outbound, req.params.tenant_id);
+    return json(200, t, etag(t.version));
+  },
+  async replaceTenant(deps, req) {
+    const t = await ten.replaceTenant(deps.outbound, req.principal, req.params.tenant_id, req.body, req.ifMatch);
+    return json(200, t, etag(t.version));
+  },
+  async deleteTenant(deps, req) {
+    await ten.deleteTenant(deps.outbound, req.principal, req.params.tenant_id, req.ifMatch);
+    return empty(204);
   },
 
   async listSubscriptions(deps, req) {

@@ -390,6 +390,40 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     });
   cmd(questions, 'show <question_id>', 'one question and its answer', 'hookline questions show q_fee3169415bb', 'getQuestion').action(async (id: string) => show(await api().call('GET', `/api/questions/${enc(id)}`)));
 
+  // Tenants
+  const tenants = group('tenants', 'tenants: customers whose subscriptions receive only their own events (admin scope)');
+  const tenantCols = ['tenant_id', 'name', 'version', 'created_at'];
+  cmd(tenants, 'list', 'list tenants', 'hookline tenants list', 'listTenants').action(async () => {
+    const items = await all<Record<string, unknown>>(api(), '/api/tenants');
+    show(items, items, tenantCols);
+  });
+  cmd(tenants, 'create <tenant_id>', 'create a tenant', "hookline tenants create acme --name 'Acme Inc.' --data '{\"rate_limit\":{\"per_second\":50}}'", 'createTenant')
+    .option('--name <name>', 'display name (default: the id)')
+    .option('--data <json>', 'other fields (rate_limit, metadata) as JSON')
+    .option('--file <path>', 'other fields from a JSON file')
+    .action(async (id: string, o: { name?: string; data?: string; file?: string }) => {
+      const input = jsonInput(o, 'the tenant') ?? {};
+      const t = await api().call('POST', '/api/tenants', { name: id, ...input, ...(o.name ? { name: o.name } : {}), tenant_id: id });
+      show(t, [t], tenantCols);
+    });
+  cmd(tenants, 'show <tenant_id>', 'one tenant', 'hookline tenants show acme', 'getTenant').action(async (id: string) => show(await api().call('GET', `/api/tenants/${enc(id)}`)));
+  cmd(tenants, 'edit <tenant_id>', "change a tenant's fields (top-level fields of --data/--file replace the current ones); refused if it changed meanwhile (If-Match)", "hookline tenants edit acme --name 'Acme Corp.'", 'getTenant', 'replaceTenant')
+    .option('--name <name>')
+    .option('--data <json>', 'fields to set (rate_limit, metadata), as JSON')
+    .option('--file <path>', 'fields to set, from a JSON file')
+    .action(async (id: string, o: { name?: string; data?: string; file?: string }) => {
+      const patch = { ...(jsonInput(o, 'the fields') ?? {}), ...(o.name ? { name: o.name } : {}) };
+      if (!Object.keys(patch).length) throw new CliError('Nothing to change: pass --name, --data or --file.', 2);
+      const a = api();
+      const cur = await a.call<Record<string, unknown>>('GET', `/api/tenants/${enc(id)}`);
+      const t = await a.call('PUT', `/api/tenants/${enc(id)}`, { ...pick(cur, ['name', 'rate_limit', 'metadata']), ...patch }, { 'if-match': `"${cur.version}"` });
+      show(t, [t], tenantCols);
+    });
+  cmd(tenants, 'delete <tenant_id>', 'delete a tenant (refused while subscriptions refer to it)', 'hookline tenants delete acme', 'deleteTenant').action(async (id: string) => {
+    await api().call('DELETE', `/api/tenants/${enc(id)}`);
+    show({ deleted: id }, [{ deleted: id }], ['deleted']);
+  });
+
   // Subscriptions and deliveries
   const subs = group('subscriptions', 'outbound subscriptions');
   const subCols = ['subscription_id', 'enabled', 'events', 'version', 'url'];
@@ -404,10 +438,11 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     .option('--events <patterns>', 'comma-separated event types or prefix wildcards (project.*, *)')
     .option('--description <text>')
     .option('--secret <secret>', 'default: generated (whsec_...)')
+    .option('--tenant <tenant_id>', 'the tenant whose events it receives (an existing tenant)')
     .option('--data <json>', 'the whole subscription as JSON (filters, headers, retry_policy...); flags override its fields')
     .option('--file <path>', 'the whole subscription from a JSON file; flags override its fields')
-    .action(async (o: { endpoint?: string; events?: string; description?: string; secret?: string; data?: string; file?: string }) => {
-      const body = { ...(jsonInput(o, 'the subscription') ?? {}), ...pick({ url: o.endpoint, events: o.events?.split(',').map((e) => e.trim()).filter(Boolean), description: o.description, secret: o.secret }, ['url', 'events', 'description', 'secret']) };
+    .action(async (o: { endpoint?: string; events?: string; description?: string; secret?: string; tenant?: string; data?: string; file?: string }) => {
+      const body = { ...(jsonInput(o, 'the subscription') ?? {}), ...pick({ url: o.endpoint, events: o.events?.split(',').map((e) => e.trim()).filter(Boolean), description: o.description, secret: o.secret, tenant_id: o.tenant }, ['url', 'events', 'description', 'secret', 'tenant_id']) };
       const s = await api().call('POST', '/api/subscriptions', body);
       show(s, [subRow(s)], [...subCols, 'secret']);
       if (!json()) io.err('The secret is shown once: give it to the subscriber now.');
@@ -516,10 +551,11 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     .option('--data <json>', 'the event data, as JSON or text')
     .option('--file <path>', 'the event data from a JSON file')
     .option('--id <id>', 'idempotency id')
-    .action(async (type: string, o: { data?: string; file?: string; id?: string }) => {
+    .option('--tenant <tenant_id>', "only this tenant's subscriptions receive it (default: only subscriptions without a tenant)")
+    .action(async (type: string, o: { data?: string; file?: string; id?: string; tenant?: string }) => {
       if (o.data !== undefined && o.file !== undefined) throw new CliError('Give --data or --file, not both.', 2);
       const data = o.file !== undefined ? jsonInput({ file: o.file }) : jsonOrText(o.data);
-      const r = await api().call('POST', '/api/events', { type, data: data ?? {}, ...(o.id ? { id: o.id } : {}) });
+      const r = await api().call('POST', '/api/events', { type, data: data ?? {}, ...(o.id ? { id: o.id } : {}), ...(o.tenant ? { tenant_id: o.tenant } : {}) });
       show(r, [r], ['event_id', 'deliveries']);
     });
   cmd(program, 'event-types', 'event types Hookline knows (others may be published too)', 'hookline event-types', 'listEventTypes').action(async () => {

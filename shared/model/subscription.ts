@@ -3,6 +3,7 @@ import { BoundedJson, IsoTime, LIMITS } from './common';
 import { SubscriptionFilters } from './conditions';
 import { parseSubscriptionSecret } from '../delivery/signing';
 import { bodyTemplateIssues, type JsonValue } from '../delivery/body-template';
+import { TenantId } from './tenant';
 
 /** `agent:complete`, `project.*`, `*`: an event type or a prefix wildcard. */
 export const EventPattern = z
@@ -88,6 +89,8 @@ const SubscriptionFields = {
   retry_policy: RetryPolicy.default({ max_attempts: 8, initial_delay: 10, backoff_multiplier: 2, max_delay: 3600, retry_on_4xx: [408] }),
   timeout_seconds: z.number().int().min(1).max(30).default(15),
   enabled: z.boolean().default(true),
+  /** The tenant whose events this subscription receives (an existing tenant); fixed once created. */
+  tenant_id: TenantId.optional().meta({ description: 'The tenant (an existing one) whose published events this subscription receives; without it, events published without a tenant_id. Fixed once created.' }),
 };
 
 /** `POST /api/subscriptions` body. */
@@ -112,6 +115,7 @@ export interface SubscriptionRecord {
   retry_policy: RetryPolicy;
   timeout_seconds: number;
   enabled: boolean;
+  tenant_id?: string;
   secret: string;
   previous_secrets: { secret: string; expires_at: string }[];
   disabled_reason?: string;
@@ -141,6 +145,7 @@ export const SubscriptionView = z
     }),
     timeout_seconds: z.number(),
     enabled: z.boolean(),
+    tenant_id: z.string().optional(),
     disabled_reason: z.string().optional(),
     failing_since: IsoTime.optional().meta({ description: 'Since when every delivery has ended failed; cleared by a success' }),
     secret: z.string().meta({ description: 'Masked except in the create and rotate-secret responses', example: 'whsec_…X7aQ' }),
@@ -192,6 +197,7 @@ export const PublishInput = z
     type: z.string().min(1).max(200).regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits and _ : . -'),
     data: BoundedJson(LIMITS.eventDataBytes),
     id: z.string().min(1).max(200).optional(),
+    tenant_id: TenantId.optional().meta({ description: "Only this tenant's subscriptions receive the event; without it, only subscriptions without a tenant" }),
   })
   .strict()
   .meta({ id: 'PublishInput' });

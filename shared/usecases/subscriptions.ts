@@ -35,8 +35,15 @@ export async function getSubscription(deps: Pick<OutboundDeps, 'subscriptions'>,
   return s;
 }
 
+/** A tenant named in a body must exist: 400 at `tenant_id` otherwise. */
+async function checkTenant(deps: Pick<OutboundDeps, 'tenants'>, tenant: string | undefined): Promise<void> {
+  if (tenant !== undefined && !(await deps.tenants.get(tenant)))
+    throw new ValidationError('The tenant does not exist.', [{ path: 'tenant_id', message: `no tenant "${tenant}"; create it with POST /api/tenants` }]);
+}
+
 export async function createSubscription(deps: OutboundDeps, actor: Actor, input: SubscriptionCreate): Promise<SubscriptionRecord> {
   checkTarget(deps, input.url);
+  await checkTenant(deps, input.tenant_id);
   const now = deps.clock.now().toISOString();
   const { secret, subscription_id, ...fields } = input;
   const s: SubscriptionRecord = {
@@ -61,6 +68,8 @@ export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: 
   checkTarget(deps, input.url);
   const before = await getSubscription(deps, id);
   if (ifMatch !== undefined && ifMatch !== before.version) throw new VersionMismatchError(ifMatch, before.version);
+  if ((input.tenant_id ?? null) !== (before.tenant_id ?? null))
+    throw new ValidationError("A subscription's tenant cannot change.", [{ path: 'tenant_id', message: before.tenant_id ? `expected "${before.tenant_id}"` : 'this subscription has no tenant' }]);
   const { secret, subscription_id: _id, ...fields } = input;
   const after: SubscriptionRecord = {
     ...fields,
@@ -181,22 +190,27 @@ function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionR
  * nothing new; delivery ids derive from (event, subscription), so a retried publish that failed
  * half-way creates no duplicates either.
  */
-export async function publishEvent(deps: OutboundDeps, input: { type: string; data: unknown; id?: string; origin?: EventOrigin }): Promise<{ result: PublishResult; repeated: boolean }> {
-  if (input.id) {
-    const first = await deps.publishes.get(input.id);
+export async function publishEvent(deps: OutboundDeps, input: { type: string; data: unknown; id?: string; tenant_id?: string; origin?: EventOrigin }): Promise<{ result: PublishResult; repeated: boolean }> {
+  // Idempotency ids are per tenant: two tenants' "order-1" are two events.
+  const idKey = input.id && (input.tenant_id ? `tenant\u0000${input.tenant_id}\u0000${input.id}` : input.id);
+  if (idKey) {
+    const first = await deps.publishes.get(idKey);
     if (first) return { result: first, repeated: true };
   }
   // Hookline's own events derive their id and time from their origin: a retry after a crash
   // makes the same deliveries (same ids, same created_at), which the conditional create keeps once.
-  const event_id = input.id
-    ? `evt_${createHash('sha256').update(`publish\n${input.id}`).digest('hex').slice(0, 26)}`
+  const event_id = idKey
+    ? `evt_${createHash('sha256').update(`publish\n${idKey}`).digest('hex').slice(0, 26)}`
     : input.origin
       ? `evt_${createHash('sha256').update(`internal\n${input.type}\n${input.origin.key}`).digest('hex').slice(0, 26)}`
       : deps.ids.next('evt');
   const now = input.origin && !Number.isNaN(Date.parse(input.origin.at)) ? new Date(input.origin.at) : deps.clock.now();
   const event: PublishedEvent = { id: event_id, type: input.type, timestamp: now.toISOString(), data: input.data ?? null };
   const ctx = filterContext(event);
-  const targets = (await deps.allSubscriptions(true)).filter((s) => wants(s, ctx));
+  const subs = await deps.allSubscriptions(true, input.tenant_id ?? null);
+  // A tenant with subscriptions exists; only an empty list costs the look-up.
+  if (!subs.length) await checkTenant(deps, input.tenant_id);
+  const targets = subs.filter((s) => wants(s, ctx));
   const ids: string[] = [];
   for (const s of targets) {
     const d = newDelivery(deps, s, event, now);
@@ -205,9 +219,9 @@ export async function publishEvent(deps: OutboundDeps, input: { type: string; da
   }
   await deps.deliveryQueue.sendAll(ids);
   const result = { event_id, deliveries: targets.length };
-  if (input.id && !(await deps.publishes.putIfAbsent(input.id, result))) {
+  if (idKey && !(await deps.publishes.putIfAbsent(idKey, result))) {
     // A concurrent publish with the same id won; its deliveries have the same ids as ours.
-    return { result: (await deps.publishes.get(input.id)) ?? result, repeated: true };
+    return { result: (await deps.publishes.get(idKey)) ?? result, repeated: true };
   }
   return { result, repeated: false };
 }

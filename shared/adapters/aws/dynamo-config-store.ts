@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../../clock';
 import { ConflictError, NotFoundError, VersionMismatchError } from '../../errors';
 import type { ApiKeyRecord } from '../../model/api-key';
@@ -6,7 +6,8 @@ import { LIMITS } from '../../model/common';
 import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
 import type { SubscriptionRecord } from '../../model/subscription';
-import type { ApiKeyStore, AuditLog, ImportLog, ImportResult, Page, PublishLog, SecretVault, SubscriptionStore, WebhookStore } from '../../ports';
+import type { TenantRecord } from '../../model/tenant';
+import type { ApiKeyStore, AuditLog, ImportLog, ImportResult, Page, PublishLog, SecretVault, SubscriptionStore, TenantStore, WebhookStore } from '../../ports';
 import { putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 import { MAX_STORED_BYTES, packDoc, storedBytes, toStoredJson, unpackDoc } from './stored-json';
@@ -17,6 +18,10 @@ import { MAX_STORED_BYTES, packDoc, storedBytes, toStoredJson, unpackDoc } from 
  *   pk=webhook  sk=<webhook_id>        a webhook config
  *   pk=apikey   sk=<key_id>            an API key (hash only)
  *   pk=audit    sk=<at>#<audit_id>     an audit entry (newest first by querying backwards)
+ *   pk=tenant   sk=<tenant_id>         a tenant
+ *   pk=subscription sk=<subscription_id>  a subscription (any tenant)
+ *   pk=meta     sk=subscriptions-generation[#<tenant_id>]  one tenant's subscription index:
+ *               a change counter and one attribute `s#<subscription_id>` per subscription
  * Lists are Queries on one partition: no Scan on any request path.
  */
 
@@ -191,7 +196,19 @@ export class DynamoAuditLog implements AuditLog {
   }
 }
 
-/** Outbound subscriptions (pk=subscription), with optimistic concurrency on `version`. */
+/** The index item of one tenant's subscriptions (null: those without a tenant). */
+function indexKey(tenant: string | null) {
+  return { pk: 'meta', sk: tenant === null ? 'subscriptions-generation' : `subscriptions-generation#${tenant}` };
+}
+const MEMBER = 's#';
+
+/**
+ * Outbound subscriptions (pk=subscription), with optimistic concurrency on `version`, and one
+ * index item per tenant (see the table layout above) so publishing for a tenant reads that
+ * tenant's index and records only. DynamoDB Local and dynalite lack transactions, so the index is
+ * written as a superset: a create adds the id before the record, a delete removes it after, and
+ * readers keep only records that exist and carry the tenant.
+ */
 export class DynamoSubscriptionStore implements SubscriptionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
@@ -208,6 +225,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async create(s: SubscriptionRecord): Promise<void> {
+    await this.touchIndex(s.tenant_id ?? null, { add: s.subscription_id });
     if (!(await putIfAbsent(this.db, this.table, subscriptionItem(s), 'pk', 'The config store')))
       throw new ConflictError(`A subscription with id "${s.subscription_id}" already exists.`, 'already_exists');
   }
@@ -231,40 +249,163 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       }
       throw unavailable('The config store', err);
     }
+    // Every container's publish sees the change at its next check of the counter.
+    await this.touchIndex(s.tenant_id ?? null, {}).catch(() => undefined);
   }
 
   async delete(id: string): Promise<boolean> {
+    let old: SubscriptionRecord | null;
     try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'subscription', sk: id }, ConditionExpression: 'attribute_exists(pk)' }));
-      return true;
+      const out = await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'subscription', sk: id }, ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' }));
+      old = strip<SubscriptionRecord>(out.Attributes);
     } catch (err) {
       if (isConditionFailed(err)) return false;
       throw unavailable('The config store', err);
     }
+    // A failed index write leaves a stale id, which readers skip.
+    await this.touchIndex(old?.tenant_id ?? null, { remove: id }).catch(() => undefined);
+    return true;
   }
 
-  async generation(): Promise<number> {
+  async index(tenant: string | null): Promise<{ generation: number; ids: string[] | null }> {
+    let item: Item | undefined;
     try {
-      const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: GENERATION, ConsistentRead: true }))).Item;
-      return Number(item?.generation ?? 0);
+      item = (await this.db.send(new GetCommand({ TableName: this.table, Key: indexKey(tenant), ConsistentRead: true }))).Item;
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+    // Subscriptions without a tenant made before the index existed: index them once (a superset is safe).
+    if (tenant === null && !item?.indexed) return this.indexLegacy(Number(item?.generation ?? 0));
+    if (!item) return { generation: 0, ids: null };
+    return { generation: Number(item.generation ?? 0), ids: Object.keys(item).filter((k) => k.startsWith(MEMBER)).map((k) => k.slice(MEMBER.length)) };
+  }
+
+  async getMany(ids: string[]): Promise<SubscriptionRecord[]> {
+    const out: SubscriptionRecord[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => ({ pk: 'subscription', sk: id }));
+      for (let round = 0; keys.length && round < 10; round++) {
+        try {
+          const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+          for (const it of res.Responses?.[this.table] ?? []) out.push(strip<SubscriptionRecord>(it)!);
+          keys = (res.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+        } catch (err) {
+          throw unavailable('The config store', err);
+        }
+      }
+      if (keys.length) throw unavailable('The config store', new Error('BatchGetItem left keys unprocessed'));
+    }
+    return out;
+  }
+
+  async dropIndex(tenant: string): Promise<void> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: indexKey(tenant) }));
     } catch (err) {
       throw unavailable('The config store', err);
     }
   }
 
-  async bumpGeneration(): Promise<void> {
+  /** Bumps the tenant's counter, adding or removing one member. */
+  private async touchIndex(tenant: string | null, change: { add?: string; remove?: string }): Promise<void> {
+    const names: Record<string, string> = { '#g': 'generation' };
+    let expr = 'ADD #g :one';
+    if (change.add) {
+      names['#m'] = MEMBER + change.add;
+      expr = `SET #m = :one ${expr}`;
+    } else if (change.remove) {
+      names['#m'] = MEMBER + change.remove;
+      expr = `REMOVE #m ${expr}`;
+    }
+    try {
+      await this.db.send(new UpdateCommand({ TableName: this.table, Key: indexKey(tenant), UpdateExpression: expr, ExpressionAttributeNames: names, ExpressionAttributeValues: { ':one': 1 } }));
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  private async indexLegacy(generation: number): Promise<{ generation: number; ids: string[] }> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(100, cursor);
+      for (const s of page.items) if (!s.tenant_id) ids.push(s.subscription_id);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    // Expressions stop at 4 KB: members in chunks, the marker with the last one.
+    for (let i = 0; i === 0 || i < ids.length; i += 40) {
+      const chunk = ids.slice(i, i + 40);
+      const last = i + 40 >= ids.length;
+      const names: Record<string, string> = last ? { '#i': 'indexed' } : {};
+      const sets = chunk.map((id, n) => ((names[`#m${n}`] = MEMBER + id), `#m${n} = :one`));
+      if (last) sets.push('#i = :t');
+      try {
+        await this.db.send(
+          new UpdateCommand({ TableName: this.table, Key: indexKey(null), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: { ...(chunk.length ? { ':one': 1 } : {}), ...(last ? { ':t': true } : {}) } }),
+        );
+      } catch (err) {
+        throw unavailable('The config store', err);
+      }
+    }
+    return { generation, ids };
+  }
+}
+
+const tenantItem = (t: TenantRecord) => packDoc({ pk: 'tenant', sk: t.tenant_id }, t, ['version'], 'The tenant');
+
+/** Tenants (pk=tenant), with optimistic concurrency on `version`. */
+export class DynamoTenantStore implements TenantStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async get(id: string): Promise<TenantRecord | null> {
+    try {
+      return strip<TenantRecord>((await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: 'tenant', sk: id }, ConsistentRead: true }))).Item);
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  list(limit: number, cursor?: string): Promise<Page<TenantRecord>> {
+    return partition<TenantRecord>(this.db, this.table, 'tenant', limit, cursor);
+  }
+
+  async create(t: TenantRecord): Promise<void> {
+    if (!(await putIfAbsent(this.db, this.table, tenantItem(t), 'pk', 'The config store'))) throw new ConflictError(`A tenant with id "${t.tenant_id}" already exists.`, 'already_exists');
+  }
+
+  async replace(t: TenantRecord, expectedVersion: number): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: tenantItem(t), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }));
+    } catch (err) {
+      if (isConditionFailed(err)) {
+        const now = await this.get(t.tenant_id);
+        if (!now) throw new NotFoundError('Tenant', t.tenant_id);
+        throw new VersionMismatchError(expectedVersion, now.version);
+      }
+      throw unavailable('The config store', err);
+    }
+  }
+
+  async delete(id: string, expectedVersion?: number): Promise<void> {
     try {
       await this.db.send(
-        new UpdateCommand({ TableName: this.table, Key: GENERATION, UpdateExpression: 'ADD #g :one', ExpressionAttributeNames: { '#g': 'generation' }, ExpressionAttributeValues: { ':one': 1 } }),
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: 'tenant', sk: id },
+          ConditionExpression: expectedVersion === undefined ? 'attribute_exists(pk)' : '#v = :v',
+          ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
       );
     } catch (err) {
+      if (isConditionFailed(err)) {
+        const now = await this.get(id);
+        if (!now) throw new NotFoundError('Tenant', id);
+        throw new VersionMismatchError(expectedVersion ?? 0, now.version);
+      }
       throw unavailable('The config store', err);
     }
   }
 }
-
-/** The subscription list's change counter (its own partition: never listed with the subscriptions). */
-const GENERATION = { pk: 'meta', sk: 'subscriptions-generation' };
 
 /** How long a publish id is remembered: a repeat within it answers the first result. */
 export const PUBLISH_ID_DAYS = 30;

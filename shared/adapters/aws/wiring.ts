@@ -2,7 +2,7 @@ import { randomIds, systemClock } from '../../clock';
 import type { FunctionResources, Settings } from '../../env';
 import type { ManagementDeps, OutboundDeps } from '../../ports';
 import { documentClient, s3Client, sqsClient } from './clients';
-import { DynamoApiKeyStore, DynamoAuditLog, DynamoImportLog, DynamoPublishLog, DynamoSecretVault, DynamoSubscriptionStore, DynamoWebhookStore } from './dynamo-config-store';
+import { DynamoApiKeyStore, DynamoAuditLog, DynamoImportLog, DynamoPublishLog, DynamoSecretVault, DynamoSubscriptionStore, DynamoTenantStore, DynamoWebhookStore } from './dynamo-config-store';
 import { S3BackupStore } from './s3-backup-store';
 import { DynamoDeliveryStore } from './dynamo-delivery-store';
 import { SqsDeliveryQueue } from './sqs-delivery-queue';
@@ -26,46 +26,42 @@ export function outboundDeps(r: OutboundResources, s: Settings): OutboundDeps {
   const db = documentClient();
   const subscriptions = new DynamoSubscriptionStore(db, r.tables.config);
   const ttlMs = s.CONFIG_CACHE_SECONDS * 1000;
-  const readAll = async () => {
+  // One tenant's list: its index (one GetItem), then its records only (BatchGetItem per 100).
+  const readTenant = async (tenant: string | null) => {
     // The counter first: a change between the two reads leaves an older counter, read again next time.
-    const generation = await subscriptions.generation();
-    const list: SubscriptionRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await subscriptions.list(100, cursor);
-      list.push(...page.items);
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor);
+    const { generation, ids } = await subscriptions.index(tenant);
+    const records = ids?.length ? await subscriptions.getMany(ids) : [];
+    const list = records.filter((x) => (x.tenant_id ?? null) === tenant).sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : a.subscription_id > b.subscription_id ? 1 : 0));
     return { generation, list };
   };
-  // The publish path reads the subscription list from the container's cache, never a Scan.
-  let cached: { at: number; value: Promise<{ generation: number; list: SubscriptionRecord[] }> } | undefined;
-  const allSubscriptions = async (fresh = false): Promise<SubscriptionRecord[]> => {
+  // The publish path reads a tenant's list from the container's cache, never a Scan.
+  const cache = new Map<string, { at: number; value: Promise<{ generation: number; list: SubscriptionRecord[] }> }>();
+  const allSubscriptions = async (fresh = false, tenant: string | null = null): Promise<SubscriptionRecord[]> => {
     const now = systemClock.now().getTime();
+    const key = tenant ?? '';
+    const cached = cache.get(key);
     if (cached && now - cached.at < ttlMs) {
       const c = await cached.value;
-      // A publish checks the change counter (one GetItem), so every change is seen at once.
-      if (!fresh || c.generation === (await subscriptions.generation())) return c.list;
+      // A publish checks the tenant's change counter (one GetItem), so every change is seen at once.
+      if (!fresh || c.generation === (await subscriptions.index(tenant)).generation) return c.list;
     }
-    const entry = { at: now, value: readAll() };
-    cached = entry;
+    const entry = { at: now, value: readTenant(tenant) };
+    cache.set(key, entry);
     entry.value.catch(() => {
-      if (cached === entry) cached = undefined;
+      if (cache.get(key) === entry) cache.delete(key);
     });
     return (await entry.value).list;
   };
   return {
     subscriptions,
+    tenants: new DynamoTenantStore(db, r.tables.config),
     deliveries: new DynamoDeliveryStore(db, r.tables.deliveries),
     deliveryQueue: new SqsDeliveryQueue(sqsClient(), r.queues.deliveries),
     publishes: new DynamoPublishLog(db, r.tables.config),
     allSubscriptions,
-    subscriptionsChanged: async () => {
-      cached = undefined;
-      // The change stands even if the counter write fails: other containers then see it within
-      // CONFIG_CACHE_SECONDS, the bound of every cache.
-      await subscriptions.bumpGeneration().catch(() => undefined);
-    },
+    // The store bumps the tenant's counter on every write; other containers see a change at their
+    // next publish, or within CONFIG_CACHE_SECONDS if that counter write failed.
+    subscriptionsChanged: () => cache.clear(),
     allowPrivateTargets: s.ALLOW_PRIVATE_TARGETS === 'true',
     retentionDays: s.EVENT_RETENTION_DAYS,
     audit: new DynamoAuditLog(db, r.tables.config),

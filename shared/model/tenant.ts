@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { IsoTime } from './common';
+
+/** `[a-z0-9][a-z0-9_-]{0,63}` (CONTRACT.md section 8). */
+export const TenantId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -, starting with a letter or digit, at most 64 characters')
+  .meta({ example: 'acme' });
+
+/** `{"per_second","burst"}`: deliveries per second to an endpoint, and how many may go at once above that. */
+export const RateLimit = z
+  .object({
+    per_second: z.number().positive().max(10_000),
+    burst: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict()
+  .meta({ id: 'RateLimit', example: { per_second: 50, burst: 100 } });
+export type RateLimit = z.infer<typeof RateLimit>;
+
+const Metadata = z
+  .record(z.string().min(1).max(100), z.string().max(1000))
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys')
+  .meta({ description: 'Free-form string labels (at most 50 keys)', example: { plan: 'pro' } });
+
+const TenantFields = {
+  name: z.string().min(1).max(200).meta({ example: 'Acme Inc.' }),
+  rate_limit: RateLimit.optional(),
+  metadata: Metadata.optional(),
+};
+
+/** `POST /api/tenants` body. */
+export const TenantCreate = z.object({ tenant_id: TenantId, ...TenantFields }).strict().meta({ id: 'TenantCreate' });
+export type TenantCreate = z.infer<typeof TenantCreate>;
+
+/** `PUT /api/tenants/{tenant_id}` body (a `tenant_id`, if given, must equal the path's). */
+export const TenantReplace = z.object({ tenant_id: TenantId.optional(), ...TenantFields }).strict().meta({ id: 'TenantReplace' });
+export type TenantReplace = z.infer<typeof TenantReplace>;
+
+export interface TenantRecord {
+  tenant_id: string;
+  name: string;
+  rate_limit?: RateLimit;
+  metadata?: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export const TenantView = z
+  .object({
+    tenant_id: z.string(),
+    name: z.string(),
+    rate_limit: z.object({ per_second: z.number(), burst: z.number().int().optional() }).optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    created_at: IsoTime,
+    updated_at: IsoTime,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Tenant' });

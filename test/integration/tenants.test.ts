@@ -1,0 +1,144 @@
+import { startTestStack } from '../support/in-process-stack';
+import { pollUntil } from '../support/poll';
+import { startSink, type Sink } from '../support/sink';
+
+// Tenants through the in-process local stack (real handlers, emulators, pollers): CRUD with
+// versions, subscriptions bound to a tenant, and publishing per tenant.
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+let s: Stack;
+let sinkA: Sink;
+let sinkB: Sink;
+let sinkNone: Sink;
+
+const json = async (r: Response) => ({ status: r.status, body: (await r.json()) as any, etag: r.headers.get('etag') });
+const post = (path: string, body: unknown) => s.admin(path, { method: 'POST', body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  process.env.ALLOW_PRIVATE_TARGETS = 'true';
+  s = await startTestStack();
+  [sinkA, sinkB, sinkNone] = await Promise.all([startSink(), startSink(), startSink()]);
+});
+afterAll(async () => {
+  for (const k of [sinkA, sinkB, sinkNone]) k?.close();
+  await s?.stop();
+});
+
+describe('tenants', () => {
+  it('are created, read, listed, replaced with If-Match and deleted; bad input names its field', async () => {
+    const created = await json(await post('/api/tenants', { tenant_id: 'crud-co', name: 'Crud Co', rate_limit: { per_second: 5, burst: 10 }, metadata: { plan: 'pro' } }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ tenant_id: 'crud-co', name: 'Crud Co', rate_limit: { per_second: 5, burst: 10 }, metadata: { plan: 'pro' }, version: 1 });
+    expect(created.etag).toBe('"1"');
+    expect((await post('/api/tenants', { tenant_id: 'crud-co', name: 'again' })).status).toBe(409);
+
+    const bad = await json(await post('/api/tenants', { tenant_id: 'Not Valid', name: '' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['name', 'tenant_id']);
+
+    expect((await json(await s.admin('/api/tenants/crud-co'))).body.name).toBe('Crud Co');
+    expect((await s.admin('/api/tenants/nobody')).status).toBe(404);
+    const listed = await json(await s.admin('/api/tenants?limit=100'));
+    expect(listed.body.items.map((t: { tenant_id: string }) => t.tenant_id)).toContain('crud-co');
+
+    const stale = await s.admin('/api/tenants/crud-co', { method: 'PUT', headers: { 'if-match': '"7"' }, body: JSON.stringify({ name: 'x' }) });
+    expect(stale.status).toBe(412);
+    const mismatch = await json(await s.admin('/api/tenants/crud-co', { method: 'PUT', body: JSON.stringify({ tenant_id: 'other', name: 'x' }) }));
+    expect(mismatch.body.error.details[0].path).toBe('tenant_id');
+    const replaced = await json(await s.admin('/api/tenants/crud-co', { method: 'PUT', headers: { 'if-match': '"1"' }, body: JSON.stringify({ name: 'Crud Corp' }) }));
+    expect(replaced.body).toMatchObject({ name: 'Crud Corp', version: 2 });
+    expect(replaced.body.rate_limit).toBeUndefined();
+
+    expect((await s.admin('/api/tenants/crud-co', { method: 'DELETE', headers: { 'if-match': '"1"' } })).status).toBe(412);
+    expect((await s.admin('/api/tenants/crud-co', { method: 'DELETE' })).status).toBe(204);
+    expect((await s.admin('/api/tenants/crud-co')).status).toBe(404);
+    const audit = await json(await s.admin('/api/audit?resource_id=crud-co'));
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['tenant.delete', 'tenant.update', 'tenant.create']);
+  });
+
+  it('are admin-only', async () => {
+    const key = await json(await post('/api/keys', { name: 'writer', scopes: ['read', 'write'] }));
+    const r = await fetch(`${s.url}/api/tenants`, { headers: { authorization: `Bearer ${key.body.key}` } });
+    expect(r.status).toBe(403);
+  });
+});
+
+describe('subscriptions and publishing per tenant', () => {
+  let subA: string;
+  let subB: string;
+  let subNone: string;
+
+  beforeAll(async () => {
+    for (const t of ['acme', 'globex']) expect((await post('/api/tenants', { tenant_id: t, name: t })).status).toBe(201);
+    subA = (await json(await post('/api/subscriptions', { url: sinkA.url, events: ['order.*'], tenant_id: 'acme' }))).body.subscription_id;
+    subB = (await json(await post('/api/subscriptions', { url: sinkB.url, events: ['order.*'], tenant_id: 'globex' }))).body.subscription_id;
+    subNone = (await json(await post('/api/subscriptions', { url: sinkNone.url, events: ['order.*'] }))).body.subscription_id;
+  });
+
+  it('a subscription names an existing tenant (400 at tenant_id otherwise) that never changes', async () => {
+    const missing = await json(await post('/api/subscriptions', { url: sinkA.url, events: ['*'], tenant_id: 'nobody' }));
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details[0].path).toBe('tenant_id');
+    const badId = await json(await post('/api/subscriptions', { url: sinkA.url, events: ['*'], tenant_id: 'BAD ID' }));
+    expect(badId.body.error.details[0].path).toBe('tenant_id');
+
+    const a = await json(await s.admin(`/api/subscriptions/${subA}`));
+    expect(a.body.tenant_id).toBe('acme');
+    const { subscription_id: _i, secret: _s, created_at: _c, updated_at: _u, version: _v, ...fields } = a.body;
+    const moved = await json(await s.admin(`/api/subscriptions/${subA}`, { method: 'PUT', body: JSON.stringify({ ...fields, tenant_id: 'globex' }) }));
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.details[0].path).toBe('tenant_id');
+    const kept = await json(await s.admin(`/api/subscriptions/${subA}`, { method: 'PUT', body: JSON.stringify({ ...fields, description: 'acme orders' }) }));
+    expect(kept.body).toMatchObject({ tenant_id: 'acme', description: 'acme orders' });
+  });
+
+  it("an event published with a tenant_id reaches only that tenant's subscriptions; one without reaches only subscriptions without a tenant", async () => {
+    const toA = await json(await post('/api/events', { type: 'order.paid', data: { n: 1 }, tenant_id: 'acme' }));
+    expect(toA).toMatchObject({ status: 202, body: { deliveries: 1 } });
+    const toNone = await json(await post('/api/events', { type: 'order.paid', data: { n: 2 } }));
+    expect(toNone.body.deliveries).toBe(1);
+    const toB = await json(await post('/api/events', { type: 'order.paid', data: { n: 3 }, tenant_id: 'globex' }));
+    expect(toB.body.deliveries).toBe(1);
+
+    await pollUntil(async () => sinkA.hits.length >= 1 && sinkB.hits.length >= 1 && sinkNone.hits.length >= 1, 'the three deliveries');
+    expect(sinkA.hits.map((h) => JSON.parse(h.body).data.n)).toEqual([1]);
+    expect(sinkB.hits.map((h) => JSON.parse(h.body).data.n)).toEqual([3]);
+    expect(sinkNone.hits.map((h) => JSON.parse(h.body).data.n)).toEqual([2]);
+    expect(JSON.parse(sinkA.hits[0].body).subscription_id).toBe(subA);
+    expect(JSON.parse(sinkB.hits[0].body).subscription_id).toBe(subB);
+    expect(JSON.parse(sinkNone.hits[0].body).subscription_id).toBe(subNone);
+  });
+
+  it('idempotency ids are per tenant, and a tenant that does not exist is a 400 at tenant_id', async () => {
+    const first = await json(await post('/api/events', { id: 'order-77', type: 'order.created', data: {}, tenant_id: 'acme' }));
+    const again = await json(await post('/api/events', { id: 'order-77', type: 'order.created', data: {}, tenant_id: 'acme' }));
+    const other = await json(await post('/api/events', { id: 'order-77', type: 'order.created', data: {}, tenant_id: 'globex' }));
+    expect(first.status).toBe(202);
+    expect(again).toMatchObject({ status: 200, body: first.body });
+    expect(other.status).toBe(202);
+    expect(other.body.event_id).not.toBe(first.body.event_id);
+
+    const nobody = await json(await post('/api/events', { type: 'order.created', data: {}, tenant_id: 'nobody' }));
+    expect(nobody.status).toBe(400);
+    expect(nobody.body.error.details[0].path).toBe('tenant_id');
+    // A tenant with no subscriptions yet exists: nothing to deliver.
+    expect((await post('/api/tenants', { tenant_id: 'initech', name: 'Initech' })).status).toBe(201);
+    expect((await json(await post('/api/events', { type: 'order.created', data: {}, tenant_id: 'initech' }))).body.deliveries).toBe(0);
+  });
+
+  it('a new subscription of a tenant receives the very next publish; a deleted one nothing more', async () => {
+    const extra = (await json(await post('/api/subscriptions', { url: sinkB.url, events: ['ship.*'], tenant_id: 'globex' }))).body.subscription_id;
+    expect((await json(await post('/api/events', { type: 'ship.sent', data: {}, tenant_id: 'globex' }))).body.deliveries).toBe(1);
+    expect((await s.admin(`/api/subscriptions/${extra}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await json(await post('/api/events', { type: 'ship.sent', data: {}, tenant_id: 'globex' }))).body.deliveries).toBe(0);
+  });
+
+  it('a tenant with subscriptions cannot be deleted (409 tenant_in_use) until they are gone', async () => {
+    const refused = await json(await s.admin('/api/tenants/acme', { method: 'DELETE' }));
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('tenant_in_use');
+    expect(refused.body.error.message).toContain(subA);
+    expect((await s.admin(`/api/subscriptions/${subA}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await s.admin('/api/tenants/acme', { method: 'DELETE' })).status).toBe(204);
+    expect((await json(await post('/api/events', { type: 'order.paid', data: {}, tenant_id: 'acme' }))).status).toBe(400);
+  });
+});
