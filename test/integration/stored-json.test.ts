@@ -186,3 +186,26 @@ describe('depth and size limits, checked up front', () => {
     expect(stored.commands[0].conditions.all[0].value).toEqual(deep(40));
   });
 });
+
+describe('delivery attempts appended later', () => {
+  it('keeps a delivery storable however many attempts are appended (manual retries), counting them all', async () => {
+    const { DynamoDeliveryStore } = await import('../../shared/adapters/aws/dynamo-delivery-store');
+    const { documentClient } = await import('../../shared/adapters/aws/clients');
+    const store = new DynamoDeliveryStore(documentClient(), s.env.DELIVERIES_TABLE);
+    const now = new Date().toISOString();
+    const id = `dlv_attempts_${Date.now()}`;
+    const base = { delivery_id: id, subscription_id: 'sub_attempts', event_id: 'evt_a', event_type: 'big.one', status: 'pending' as const, body: JSON.stringify({ data: bigString(128 * 1024) }), attempts: [], attempt_count: 0, next_attempt_at: now, created_at: now, updated_at: now, created_key: `${now}#${id}`, expires_at: Math.floor(Date.now() / 1000) + 3600 };
+    await store.create(base);
+    let d = (await store.get(id))!;
+    // Each attempt as large as the deliverer records: a 4,096-character excerpt of 4-byte characters (16 KB).
+    for (let n = 0; n < 40; n++) {
+      const attempt = { attempt: n + 1, at: now, status_code: 500, duration_ms: 10, response_excerpt: '😀'.repeat(2048), response_headers: { 'content-type': 'text/plain' }, error: 'HTTP 500' };
+      expect(await store.update({ ...d, status: 'retrying', attempts: [...d.attempts, attempt], attempt_count: n + 1 }, n)).toBe(true);
+      d = (await store.get(id))!;
+    }
+    expect(d.attempt_count).toBe(40);
+    expect(d.attempts.at(-1)!.attempt).toBe(40);
+    expect(d.attempts.length).toBeGreaterThan(5);
+    expect(d.attempts.length).toBeLessThan(40);
+  });
+});
