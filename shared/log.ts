@@ -1,7 +1,38 @@
 import type { LogContext, Logger } from './ports';
 
-/** A JSON-lines logger on stdout (stderr for errors). */
+/** Keys whose values never reach a log line (secrets, tokens, keys, signatures, authorization headers). */
+const SECRET_KEY = /secret|token|password|authorization|signature|api[-_]?key|admin[-_]?key|^key$|cookie/i;
+
+/** A copy of `value` with every secret-looking key's value replaced by `[redacted]` (any depth, bounded). */
+export function redact(value: unknown, depth = 0): unknown {
+  if (!value || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)]));
+}
+
+/** A JSON-lines logger on stdout (stderr for errors): for tests and before a function's deps exist. */
 export function jsonLogger(context: LogContext = {}, write: (line: string, level: string) => void = (line, level) => (level === 'ERROR' ? console.error(line) : console.log(line))): Logger {
-  const emit = (level: string) => (message: string, extra?: Record<string, unknown>) => write(JSON.stringify({ level, message, ...context, ...extra }), level);
+  const emit = (level: string) => (message: string, extra?: Record<string, unknown>) => write(JSON.stringify({ level, message, ...context, ...(redact(extra ?? {}) as object) }), level);
   return { debug: emit('DEBUG'), info: emit('INFO'), warn: emit('WARN'), error: emit('ERROR'), with: (ids) => jsonLogger({ ...context, ...ids }, write) };
+}
+
+/**
+ * Lets at most `perSecond` lines through per second per container and counts the rest, so a flood
+ * of rejected requests costs a bounded number of log lines; the next line that passes carries
+ * `suppressed` (how many were dropped since).
+ */
+export function sampled(log: Logger, perSecond: number, now: () => number = Date.now): Logger & { suppressed(): number } {
+  let windowStart = 0;
+  let used = 0;
+  let dropped = 0;
+  const gate = (emit: (m: string, e?: Record<string, unknown>) => void) => (m: string, e?: Record<string, unknown>) => {
+    const t = now();
+    if (t - windowStart >= 1000) [windowStart, used] = [t, 0];
+    if (used >= perSecond) return void dropped++;
+    used++;
+    emit(m, dropped ? { ...e, suppressed: dropped } : e);
+    dropped = 0;
+  };
+  return { debug: gate(log.debug), info: gate(log.info), warn: gate(log.warn), error: gate(log.error), with: (ids) => log.with(ids), suppressed: () => dropped };
 }

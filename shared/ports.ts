@@ -4,6 +4,7 @@
  * use cases import them from here, never from another use case (that is how import cycles start).
  */
 import type { Clock, Ids } from './clock';
+import type { MetricName } from './metric-names';
 import type { ErrorDetail } from './errors';
 import type { ApiKeyRecord, Principal } from './model/api-key';
 import type { AuditEntry } from './model/audit';
@@ -332,4 +333,10 @@ export interface Logger {
   warn(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
   with(ids: LogContext): Logger;
+}
+
+/** Low-cardinality metrics (CloudWatch EMF in AWS): names from shared/metric-names.ts, never an id as a dimension. */
+export interface Metrics {
+  count(name: MetricName, dimensions?: Record<string, string>, value?: number): void;
+  milliseconds(name: MetricName, ms: number, dimensions?: Record<string, string>): void;
 }

@@ -11,7 +11,7 @@ import { systemClock } from '../../shared/clock';
 import { cachedLoader } from '../../shared/config-cache';
 import { guardedFetchFn } from '../../shared/delivery/fetch-adapter';
 import { loadEnv } from '../../shared/env';
-import { jsonLogger } from '../../shared/log';
+import { emfMetrics, lambdaLogger } from '../../shared/adapters/aws/powertools';
 import type { RunEventActionsDeps } from '../../shared/usecases/run-event-actions';
 import { internalEvents } from '../../shared/usecases/subscriptions';
 
@@ -23,7 +23,8 @@ const notHere = () => Promise.reject(new Error('create_task runs in the consumer
 export function wire(): ActionsDeps {
   const { resources, settings } = loadEnv('actions');
   const db = documentClient();
-  const log = jsonLogger();
+  const { log } = lambdaLogger();
+  const metrics = emfMetrics();
   const store = new DynamoWebhookStore(db, resources.tables.config);
   const questions = new DynamoQuestionStore(db, resources.tables.questions);
   const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
@@ -42,6 +43,8 @@ export function wire(): ActionsDeps {
       clock: systemClock,
       retentionDays: settings.EVENT_RETENTION_DAYS,
       internal,
+      metrics,
+      log,
       effects: makeEffects({ questions, clock: systemClock, fetch: guardedFetchFn(allowPrivate), allowPrivateTargets: allowPrivate }),
     },
     sqs: sqsClient(),

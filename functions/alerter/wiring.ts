@@ -1,6 +1,6 @@
 import { outboundDeps } from '../../shared/adapters/aws/wiring';
 import { loadEnv } from '../../shared/env';
-import { jsonLogger } from '../../shared/log';
+import { emfMetrics, lambdaLogger } from '../../shared/adapters/aws/powertools';
 import type { InternalEvents, Logger } from '../../shared/ports';
 import { internalEvents } from '../../shared/usecases/subscriptions';
 
@@ -12,6 +12,6 @@ export interface AlerterDeps {
 /** The alerter's composition root: publishing only (config and deliveries tables, deliveries queue). */
 export function wire(): AlerterDeps {
   const { resources, settings } = loadEnv('alerter');
-  const log = jsonLogger();
+  const { log } = lambdaLogger();
   return { internal: internalEvents(outboundDeps(resources, settings), (message, extra) => log.error(message, extra)), log };
 }

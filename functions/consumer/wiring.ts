@@ -15,7 +15,7 @@ import { cachedLoader } from '../../shared/config-cache';
 import { guardedFetchFn } from '../../shared/delivery/fetch-adapter';
 import { slackChannelDirectory } from '../../shared/adapters/http/slack-channel-directory';
 import { loadEnv } from '../../shared/env';
-import { jsonLogger } from '../../shared/log';
+import { emfMetrics, lambdaLogger } from '../../shared/adapters/aws/powertools';
 import type { ProcessDeps } from '../../shared/usecases/process-events';
 import { internalEvents } from '../../shared/usecases/subscriptions';
 
@@ -25,7 +25,7 @@ export type ConsumerDeps = ProcessDeps & BatchDeps;
 export function wire(): ConsumerDeps {
   const { resources, settings } = loadEnv('consumer');
   const db = documentClient();
-  const log = jsonLogger();
+  const { log } = lambdaLogger();
   const store = new DynamoWebhookStore(db, resources.tables.config);
   const questions = new DynamoQuestionStore(db, resources.tables.questions);
   const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
@@ -45,6 +45,8 @@ export function wire(): ConsumerDeps {
       clock: systemClock,
       retentionDays: settings.EVENT_RETENTION_DAYS,
       internal,
+      metrics: emfMetrics(),
+      log,
       effects: makeEffects({ questions, clock: systemClock, fetch: guardedFetchFn(allowPrivate), allowPrivateTargets: allowPrivate }),
     },
     channels: slackChannelDirectory({ fetch: guardedFetchFn(allowPrivate, 3_000), clock: systemClock }),
@@ -52,5 +54,6 @@ export function wire(): ConsumerDeps {
     queueUrl: resources.queues.events,
     actionQueue: new SqsActionQueue(sqsClient(), resources.queues.actions),
     log,
+    metrics: emfMetrics(),
   };
 }

@@ -7,7 +7,7 @@ import { systemClock } from '../../shared/clock';
 import { cachedLoader } from '../../shared/config-cache';
 import { guardedFetch } from '../../shared/delivery/ssrf';
 import { loadEnv } from '../../shared/env';
-import { jsonLogger } from '../../shared/log';
+import { emfMetrics, lambdaLogger } from '../../shared/adapters/aws/powertools';
 import type { DeliverDeps } from '../../shared/usecases/deliver';
 import { internalEvents } from '../../shared/usecases/subscriptions';
 
@@ -16,7 +16,7 @@ export type DelivererDeps = DeliverDeps & BatchDeps;
 /** The deliverer's composition root, built once per container. */
 export function wire(): DelivererDeps {
   const { resources, settings } = loadEnv('deliverer');
-  const log = jsonLogger();
+  const { log } = lambdaLogger();
   const subscriptions = new DynamoSubscriptionStore(documentClient(), resources.tables.config);
   const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
   const loadSubscription = cachedLoader((id) => subscriptions.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
@@ -37,9 +37,7 @@ export function wire(): DelivererDeps {
     },
     autoDisableAfterDays: settings.AUTO_DISABLE_AFTER_DAYS,
     internal: internalEvents(outboundDeps(resources, settings), (message, extra) => log.error(message, extra)),
-    // CloudWatch embedded metric format: the log line becomes the metric, no PutMetricData call.
-    metric: (name, dimensions) =>
-      console.log(JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Hookline', Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }] }, ...dimensions, [name]: 1 })),
+    metrics: emfMetrics(),
     clock: systemClock,
     sqs: sqsClient(),
     queueUrl: resources.queues.deliveries,

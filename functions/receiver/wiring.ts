@@ -5,17 +5,19 @@ import { SqsEventQueue } from '../../shared/adapters/aws/sqs-event-queue';
 import { randomIds, systemClock } from '../../shared/clock';
 import { cachedLoader } from '../../shared/config-cache';
 import { loadEnv } from '../../shared/env';
-import { jsonLogger } from '../../shared/log';
+import { emfMetrics, lambdaLogger } from '../../shared/adapters/aws/powertools';
+import { sampled } from '../../shared/log';
 import type { Logger } from '../../shared/ports';
 import { TokenBuckets } from '../../shared/receiver-guards';
 import type { ReceiveDeps } from '../../shared/usecases/receive-event';
 
-export type ReceiverDeps = ReceiveDeps & { log: Logger };
+export type ReceiverDeps = ReceiveDeps & { log: Logger; lambda: ReturnType<typeof lambdaLogger>['base'] };
 
 /** The receiver's composition root: config cache, events queue, claim-check bucket. */
 export function wire(): ReceiverDeps {
   const { resources, settings } = loadEnv('receiver');
   const store = new DynamoWebhookStore(documentClient(), resources.tables.config);
+  const { log, base } = lambdaLogger();
   const loadWebhook = cachedLoader((id) => store.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
   return {
     loadWebhook,
@@ -26,6 +28,9 @@ export function wire(): ReceiverDeps {
     ids: randomIds,
     maxBodyBytes: settings.MAX_BODY_BYTES,
     buckets: new TokenBuckets(systemClock),
-    log: jsonLogger(),
+    log,
+    lambda: base,
+    rejections: sampled(log, settings.REJECTION_LOGS_PER_SECOND),
+    metrics: emfMetrics(),
   };
 }

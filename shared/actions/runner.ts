@@ -4,7 +4,8 @@ import { HooklineError } from '../errors';
 import type { ActionResult } from '../model/event';
 import type { TaskRecord } from '../model/task';
 import type { Command, WebhookRecord } from '../model/webhook';
-import type { ActionIntent, IntentStore, InternalEvents, TaskStore, TaskTopic } from '../ports';
+import { metric } from '../metric-names';
+import type { ActionIntent, IntentStore, InternalEvents, Logger, Metrics, TaskStore, TaskTopic } from '../ports';
 
 /** The event a command runs for. */
 export interface ActionEvent {
@@ -51,6 +52,10 @@ export interface RunnerDeps {
   effects: Partial<Record<Command['action'], SideEffect>>;
   /** Hookline's own outbound events (task.created). */
   internal?: InternalEvents;
+  /** Actions by kind and outcome, action latency. */
+  metrics?: Metrics;
+  /** One INFO line per action, with event, command and task ids. */
+  log?: Logger;
 }
 
 /** Thrown when an action failed in a way that is safe to try again later (SQS redelivers the event). */
@@ -192,18 +197,24 @@ export const ACTION_TIMEOUT_MS = 15_000;
 export async function runActions(deps: RunnerDeps, contexts: ActionContext[], lastAttempt: boolean, deadline?: number): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const ctx of contexts) {
-    if (ctx.command.action === 'create_task') {
-      results.push(await createTask(deps, ctx));
-      continue;
-    }
-    if (deadline !== undefined && deps.clock.now().getTime() + ACTION_TIMEOUT_MS > deadline)
+    if (ctx.command.action !== 'create_task' && deadline !== undefined && deps.clock.now().getTime() + ACTION_TIMEOUT_MS > deadline)
       throw new OutOfTime(`this attempt's time is used up; ${ctx.command.action} (${ctx.command.command_id}) and what follows run on the next one`);
-    const effect = deps.effects[ctx.command.action];
-    if (!effect) {
-      results.push({ command_id: ctx.command.command_id, action: ctx.command.action, status: 'skipped', error: `the ${ctx.command.action} action is not available` });
-      continue;
-    }
-    results.push(await runOnce(deps, ctx, effect, lastAttempt));
+    const started = Date.now();
+    const r = await runAction(deps, ctx, lastAttempt);
+    deps.metrics?.count(metric.actions, { action: r.action, outcome: r.status });
+    deps.metrics?.milliseconds(metric.actionLatency, Date.now() - started, { action: r.action });
+    const taskId = (r as { task_id?: string }).task_id;
+    deps.log
+      ?.with({ event_id: ctx.event.event_id, webhook_id: ctx.event.webhook_id, delivery_id: ctx.event.delivery_id, command_id: ctx.command.command_id, ...(taskId ? { task_id: taskId } : {}) })
+      .info('action', { action: r.action, outcome: r.status, ...(r.status === 'failed' ? { error: (r as { error?: string }).error } : {}) });
+    results.push(r);
   }
   return results;
+}
+
+async function runAction(deps: RunnerDeps, ctx: ActionContext, lastAttempt: boolean): Promise<ActionResult> {
+  if (ctx.command.action === 'create_task') return createTask(deps, ctx);
+  const effect = deps.effects[ctx.command.action];
+  if (!effect) return { command_id: ctx.command.command_id, action: ctx.command.action, status: 'skipped', error: `the ${ctx.command.action} action is not available` };
+  return runOnce(deps, ctx, effect, lastAttempt);
 }

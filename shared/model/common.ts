@@ -1,35 +1,9 @@
 import { z } from 'zod';
 
-/**
- * Any id a client sends (path parameters, ids in bodies): at most 256 UTF-16 units of well-formed
- * Unicode, so it always fits DynamoDB's key limits (1,024 bytes for a sort key, 2,048 for a
- * partition key) and never reaches the store as a value it must refuse with a 5xx.
- */
-export const MAX_ID_CHARS = 256;
-/** With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-export function isStorableId(s: string): boolean {
-  return s.length >= 1 && s.length <= MAX_ID_CHARS && !LONE_SURROGATE.test(s);
-}
-export const ResourceId = z.string().min(1).max(MAX_ID_CHARS).refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogates)');
+import { isStorableId, LIMITS, LONE_SURROGATE, MAX_ID_CHARS } from './ids';
 
-/**
- * Size and depth limits of what clients send, checked before anything is stored (README, "Limits
- * and bad input"): each keeps one DynamoDB item well under DynamoDB's 400 KB, also after delivery
- * attempts are appended, and JSON is stored as text so DynamoDB's 32 levels never apply.
- */
-export const LIMITS = {
-  /** Any API request body. */
-  apiBodyBytes: 1024 * 1024,
-  /** Nesting of any free-form JSON value a client sends (task results, event data, condition values). */
-  jsonDepth: 64,
-  taskResultBytes: 128 * 1024,
-  eventDataBytes: 128 * 1024,
-  /** A whole webhook config (commands, templates, conditions) as stored. */
-  webhookConfigBytes: 256 * 1024,
-  /** A whole subscription as stored. */
-  subscriptionBytes: 64 * 1024,
-} as const;
+export { isStorableId, LIMITS, MAX_ID_CHARS };
+export const ResourceId = z.string().min(1).max(MAX_ID_CHARS).refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode (no lone surrogates)');
 
 /** Nesting depth of a JSON value, counted without recursion (any depth, no stack overflow); stops past `stop`. */
 export function jsonDepth(value: unknown, stop = Number.MAX_SAFE_INTEGER): number {

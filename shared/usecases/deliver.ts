@@ -3,7 +3,8 @@ import { deliveryHeaders } from '../delivery/signing';
 import { classifyAnswer, classifyError } from '../delivery/outcome';
 import { retryDelaySeconds } from '../delivery/retry-schedule';
 import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../model/subscription';
-import type { DeliveryStore, InternalEvents, SendResult } from '../ports';
+import { metric } from '../metric-names';
+import type { DeliveryStore, InternalEvents, Logger, Metrics, SendResult } from '../ports';
 import { INTERNAL_TYPES } from './subscriptions';
 
 export interface DeliverDeps {
@@ -21,8 +22,10 @@ export interface DeliverDeps {
   autoDisableAfterDays: number;
   /** Hookline's own events (delivery.failed, subscription.disabled). */
   internal?: InternalEvents;
-  /** Emits an alert metric (CloudWatch embedded metric format in AWS). */
-  metric?(name: string, dimensions: Record<string, string>): void;
+  /** Attempts by outcome, latency, retries, disabled subscriptions (EMF in AWS). */
+  metrics?: Metrics;
+  /** One INFO line per attempt, with delivery, subscription, event and attempt ids. */
+  log?: Logger;
   clock: Clock;
   random?: () => number;
 }
@@ -34,7 +37,6 @@ async function afterOutcome(deps: DeliverDeps, sub: SubscriptionRecord, d: Deliv
     if (sub.failing_since) await deps.setFailingSince(sub.subscription_id, undefined);
     return;
   }
-  deps.metric?.('DeliveryFailed', { SubscriptionId: sub.subscription_id });
   // A failed delivery of Hookline's own failure notice reports nothing further (no loops).
   if (!INTERNAL_TYPES.has(d.event_type))
     await deps.internal?.publish(
@@ -53,6 +55,7 @@ async function afterOutcome(deps: DeliverDeps, sub: SubscriptionRecord, d: Deliv
   if (now.getTime() - Date.parse(sub.failing_since) >= deps.autoDisableAfterDays * 86_400_000) {
     const reason = `every delivery failed since ${sub.failing_since} (auto-disabled after ${deps.autoDisableAfterDays} days)`;
     await deps.disableSubscription(sub.subscription_id, reason);
+    deps.metrics?.count(metric.subscriptionsDisabled, { reason: 'failing' });
     await deps.internal?.publish('subscription.disabled', { subscription_id: sub.subscription_id, reason });
   }
 }
@@ -84,6 +87,10 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
   const d = await deps.deliveries.get(deliveryId);
   if (!d || d.status === 'success' || d.status === 'failed') return { kind: 'done' };
   const now = deps.clock.now();
+  // A message that arrives before the retry is due (a hop of a long wait, or an early redelivery)
+  // waits for the rest of it instead of attempting early.
+  const due = d.status === 'retrying' && d.next_attempt_at ? Date.parse(d.next_attempt_at) - now.getTime() : 0;
+  if (due > 1000) return { kind: 'retry', delaySeconds: Math.ceil(due / 1000) };
   let sub = await deps.loadSubscription(d.subscription_id);
   if ((!sub || !sub.enabled) && deps.reloadSubscription) sub = await deps.reloadSubscription(d.subscription_id, now.getTime());
   const n = d.attempt_count;
@@ -126,6 +133,12 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
   // reset after sending) is retried because its webhook-id lets the subscriber dedup.
   const outcome = error ? classifyError(error) : classifyAnswer(result!.status, result!.headers, now, sub.retry_policy.retry_on_4xx);
   const verdict = outcome.verdict === 'unknown' ? 'retry' : outcome.verdict;
+  const final = verdict === 'success' ? 'success' : verdict === 'retry' && n + 1 < sub.retry_policy.max_attempts ? 'retry' : 'failed';
+  deps.metrics?.count(metric.deliveryAttempts, { outcome: final });
+  deps.metrics?.milliseconds(metric.deliveryLatency, attempt.duration_ms);
+  deps.log
+    ?.with({ outbound_delivery_id: d.delivery_id, subscription_id: d.subscription_id, event_id: d.event_id, attempt: n + 1 })
+    .info('delivery attempt', { event_type: d.event_type, status_code: attempt.status_code, outcome: final, duration_ms: attempt.duration_ms, error: attempt.error });
   if (verdict === 'success') {
     if (await finish('success', attempt, null)) await afterOutcome(deps, sub, d, true, [...d.attempts, attempt]);
     return { kind: 'done' };
@@ -133,6 +146,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
   if (verdict === 'gone') {
     const reason = `the endpoint answered 410 Gone at ${attempt.at}`;
     await deps.disableSubscription(sub.subscription_id, reason);
+    deps.metrics?.count(metric.subscriptionsDisabled, { reason: 'gone' });
     await deps.internal?.publish('subscription.disabled', { subscription_id: sub.subscription_id, reason });
     await finish('failed', attempt, null);
     return { kind: 'done' };
@@ -140,6 +154,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
   if (verdict === 'retry' && n + 1 < sub.retry_policy.max_attempts) {
     const delay = retryDelaySeconds(sub.retry_policy, n + 1, outcome.retryAfterSeconds, deps.random);
     await finish('retrying', attempt, new Date(now.getTime() + delay * 1000).toISOString());
+    deps.metrics?.count(metric.retries, { queue: 'deliveries' });
     return { kind: 'retry', delaySeconds: delay };
   }
   if (await finish('failed', attempt, null)) await afterOutcome(deps, sub, d, false, [...d.attempts, attempt]);

@@ -12,7 +12,8 @@ import { commandText } from '../commands/default-prompt';
 import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
-import type { ActionQueue, ChannelDirectory, EventStore, InternalEvents, Logger, PayloadStore, QuestionStore } from '../ports';
+import { metric } from '../metric-names';
+import type { ActionQueue, ChannelDirectory, EventStore, InternalEvents, Logger, Metrics, PayloadStore, QuestionStore } from '../ports';
 import { evaluateConditions } from '../commands/evaluate-conditions';
 import { resolveChannelNames } from './channel-names';
 import { forEachLimit } from '../concurrency';
@@ -38,6 +39,8 @@ export interface ProcessDeps {
    */
   actionQueue?: ActionQueue;
   log?: Logger;
+  /** Processed events by outcome, retries. */
+  metrics?: Metrics;
 }
 
 /** One SQS record as the consumer sees it. */
@@ -126,7 +129,9 @@ export async function processEvents(deps: ProcessDeps, records: QueuedRecord[], 
     try {
       await processOne(deps, p, ref, opts);
     } catch (err) {
-      deps.log?.error('event processing failed', { event_id: p.msg.event_id, attempt: p.rec.receiveCount, error: String(err) });
+      deps.log?.with({ event_id: p.msg.event_id, webhook_id: p.msg.webhook_id, delivery_id: p.msg.delivery_id, attempt: p.rec.receiveCount }).error('event processing failed', { error: String(err) });
+      deps.metrics?.count(metric.eventsProcessed, { outcome: 'retry' });
+      deps.metrics?.count(metric.retries, { queue: 'events' });
       if (p.rec.receiveCount >= opts.maxReceiveCount) await recordFailure(deps, p, ref, err);
       failed.push(p.rec.messageId);
     }
@@ -160,7 +165,9 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
 }
 
 /** `event.received` for subscribers, once per stored event. */
-export function announce(deps: Pick<ProcessDeps, 'internal'>, r: EventRecord, status: EventRecord['status']): Promise<void> {
+export function announce(deps: Pick<ProcessDeps, 'internal' | 'metrics' | 'log'>, r: EventRecord, status: EventRecord['status']): Promise<void> {
+  deps.metrics?.count(metric.eventsProcessed, { outcome: status });
+  deps.log?.with({ event_id: r.event_id, webhook_id: r.webhook_id, delivery_id: r.delivery_id }).info('event stored', { status, provider: r.provider, event_type: r.event_type });
   return (
     deps.internal?.publish(
       'event.received',

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Clock, Ids } from '../clock';
 import { HooklineError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
-import { isStorableId } from '../model/common';
+import { isStorableId } from '../model/ids';
 import type { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
-import type { EventQueue, PayloadStore } from '../ports';
+import { metric } from '../metric-names';
+import type { EventQueue, Logger, Metrics, PayloadStore } from '../ports';
 import { activeSecrets, providerAdapter } from '../providers';
 import { mediaType } from '../providers/parse';
 import { IpNotAllowedError, RateLimitedError, ipAllowed, type TokenBuckets } from '../receiver-guards';
@@ -26,6 +27,11 @@ export interface ReceiveDeps {
   maxBodyBytes: number;
   /** Per-container token buckets for webhooks with a `rate_limit`. */
   buckets: TokenBuckets;
+  /** Accepted events (INFO, with webhook_id, event_id, delivery_id). */
+  log?: Logger;
+  /** Rejections (INFO, with webhook_id, source_ip, status, reason): a rate-limited logger, so a flood cannot explode log costs. */
+  rejections?: Logger;
+  metrics?: Metrics;
 }
 
 export interface ReceiveInput extends InboundRequest {
@@ -47,9 +53,18 @@ export class WebhookDisabledError extends HooklineError {
 
 export class SignatureError extends HooklineError {
   override readonly name = 'SignatureError';
-  constructor(reason: string) {
+  constructor(readonly reason: string) {
     super('invalid_signature', `The webhook signature could not be verified: ${reason}.`, 401);
   }
+}
+
+/** A verifier's reason as a metric dimension: a fixed class, never the free text (which names headers). */
+export function verificationReason(reason: string): 'mismatch' | 'timestamp' | 'missing_header' | 'not_configured' | 'malformed' {
+  if (/does not match/.test(reason)) return 'mismatch';
+  if (/timestamp|tolerance/i.test(reason) && !/^missing/.test(reason)) return 'timestamp';
+  if (/^missing /.test(reason)) return 'missing_header';
+  if (/no verification settings/.test(reason)) return 'not_configured';
+  return 'malformed';
 }
 
 /**
@@ -61,10 +76,32 @@ export function eventIdFor(webhookId: string, deliveryId: string | null, ids: Id
   return `evt_${createHash('sha256').update(`${webhookId}\n${deliveryId}`).digest('hex').slice(0, 26)}`;
 }
 
-export type ReceiveResult = { event_id: string; handshake: boolean; response?: ImmediateResponse };
+export type ReceiveResult = { event_id: string; handshake: boolean; response?: ImmediateResponse; delivery_id?: string | null };
 
-/** Verify, describe, enqueue: the receiver's whole job. Answers with the event id once queued. */
+/**
+ * Verify, describe, enqueue: the receiver's whole job. Answers with the event id once queued.
+ * Every outcome is counted (`Received` by provider and outcome); a refusal (401, 403, 404, 413,
+ * 415, 429 ...) is logged at INFO with the webhook id, source IP and reason, and rethrown.
+ */
 export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Promise<ReceiveResult> {
+  try {
+    const out = await receive(deps, input);
+    deps.metrics?.count(metric.received, { provider: input.provider, outcome: 'accepted' });
+    if (out.event_id) deps.log?.info('event accepted', { webhook_id: input.webhookId, event_id: out.event_id, delivery_id: out.delivery_id ?? null, provider: input.provider });
+    return out;
+  } catch (err) {
+    const e = err instanceof HooklineError ? err : undefined;
+    if (e && e.status < 500) {
+      deps.metrics?.count(metric.received, { provider: input.provider, outcome: 'rejected' });
+      deps.metrics?.count(metric.rejected, { status: String(e.status) });
+      if (e instanceof SignatureError) deps.metrics?.count(metric.verificationFailed, { provider: input.provider, reason: verificationReason(e.reason) });
+      deps.rejections?.info('request rejected', { webhook_id: input.webhookId, provider: input.provider, source_ip: input.sourceIp ?? null, status: e.status, code: e.code, reason: e.message });
+    }
+    throw err;
+  }
+}
+
+async function receive(deps: ReceiveDeps, input: ReceiveInput): Promise<ReceiveResult> {
   if (input.body.length > deps.maxBodyBytes) throw new PayloadTooLargeError(deps.maxBodyBytes);
   const adapter = providerAdapter(input.provider);
   if (!adapter) throw new NotFoundError('Webhook', `${input.provider}/${input.webhookId}`);
@@ -134,5 +171,5 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
     msg.body_gz = b64;
   }
   await deps.queue.send(msg);
-  return { event_id, handshake: Boolean(d.handshake), ...(immediate ? { response: immediate } : {}) };
+  return { event_id, delivery_id: d.delivery_id, handshake: Boolean(d.handshake), ...(immediate ? { response: immediate } : {}) };
 }

@@ -71,7 +71,7 @@ function deps(s: SubscriptionRecord, status: number, now: string) {
     setFailingSince: async (_id, v) => void calls.failing.push(v),
     autoDisableAfterDays: 5,
     internal: { publish: async (type) => void calls.published.push(type) },
-    metric: (name) => void calls.metrics.push(name),
+    metrics: { count: (name, dims) => void calls.metrics.push(`${name}:${dims?.outcome ?? dims?.reason ?? dims?.queue ?? ''}`), milliseconds: () => undefined },
     clock: { now: () => new Date(now) },
   };
   return { d, calls };
@@ -82,7 +82,7 @@ describe('delivery outcomes and subscription health', () => {
     const { d, calls } = deps(sub(), 400, '2026-11-23T00:00:00Z');
     await d.deliveries.create(delivery('dlv_a'));
     await deliverOne(d, 'dlv_a');
-    expect(calls).toMatchObject({ failing: ['2026-11-23T00:00:00.000Z'], published: ['delivery.failed'], metrics: ['DeliveryFailed'], disabled: [] });
+    expect(calls).toMatchObject({ failing: ['2026-11-23T00:00:00.000Z'], published: ['delivery.failed'], metrics: ['DeliveryAttempts:failed'], disabled: [] });
   });
 
   it('disables a subscription whose deliveries have all failed for the configured days', async () => {

@@ -14,10 +14,16 @@ function event(n: number): SQSEvent {
 }
 
 function deps(fail = false) {
-  const calls: { QueueUrl: string; Entries: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] }[] = [];
+  const calls: { QueueUrl: string; Entries: { Id: string; ReceiptHandle?: string; VisibilityTimeout?: number; MessageBody?: string; DelaySeconds?: number }[] }[] = [];
   const lines: string[] = [];
   const d: BatchDeps = {
-    sqs: { send: async (c: { input: (typeof calls)[number] }) => (fail ? Promise.reject(new Error('throttled')) : calls.push(c.input)) } as never,
+    sqs: {
+      send: async (c: { input: (typeof calls)[number] }) => {
+        if (fail) throw new Error('throttled');
+        calls.push(c.input);
+        return { Successful: c.input.Entries.filter((e) => e.MessageBody).map((e) => ({ Id: e.Id })) };
+      },
+    } as never,
     queueUrl: 'http://q/deliveries',
     log: jsonLogger({}, (l) => lines.push(l)),
   };
@@ -25,21 +31,30 @@ function deps(fail = false) {
 }
 
 describe('the shared SQS batch adapter', () => {
-  it('deletes done records, delays retries by their visibility and reports retries and failures', async () => {
+  it('deletes done records, holds short retries by visibility, re-sends long ones delayed, and reports the rest', async () => {
     const { d, calls } = deps();
-    const outcomes: RecordOutcome[] = [{ kind: 'done' }, { kind: 'retry', delaySeconds: 30 }, { kind: 'fail' }, { kind: 'retry', delaySeconds: 99_999 }];
-    const res = await settleBatch(d, event(4), async (_d, records) => new Map(records.map((r, i) => [r.messageId, outcomes[i]])));
-    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }]);
-    // One call for both retries; 12 hours is the most SQS accepts.
+    const outcomes: RecordOutcome[] = [{ kind: 'done' }, { kind: 'retry', delaySeconds: 30 }, { kind: 'fail' }, { kind: 'retry', delaySeconds: 99_999 }, { kind: 'retry', delaySeconds: 900 }];
+    const res = await settleBatch(d, event(5), async (_d, records) => new Map(records.map((r, i) => [r.messageId, outcomes[i]])));
+    // m3 waits longer than 15 minutes: a delayed copy is queued and the original deleted (never held in flight for hours).
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }, { itemIdentifier: 'm4' }]);
     expect(calls).toEqual([
+      { QueueUrl: 'http://q/deliveries', Entries: [{ Id: '0', MessageBody: JSON.stringify({ i: 3 }), DelaySeconds: 900 }] },
       {
         QueueUrl: 'http://q/deliveries',
         Entries: [
-          { Id: '1', ReceiptHandle: 'rh1', VisibilityTimeout: 30 },
-          { Id: '3', ReceiptHandle: 'rh3', VisibilityTimeout: 43_200 },
+          { Id: '0', ReceiptHandle: 'rh1', VisibilityTimeout: 30 },
+          { Id: '1', ReceiptHandle: 'rh4', VisibilityTimeout: 900 },
         ],
       },
     ]);
+  });
+
+  it('holds a long retry by visibility when the re-send fails, capped below 12 hours minus the time already spent', async () => {
+    const { d, calls } = deps();
+    d.sqs = { send: async (c: { input: { Entries: { MessageBody?: string }[] } }) => (c.input.Entries[0].MessageBody ? Promise.reject(new Error('throttled')) : void calls.push(c.input as never)) } as never;
+    const res = await settleBatch(d, event(1), async () => new Map([['m0', { kind: 'retry', delaySeconds: 99_999 } as RecordOutcome]]));
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(calls[0].Entries).toEqual([{ Id: '0', ReceiptHandle: 'rh0', VisibilityTimeout: 43_200 - 900 }]);
   });
 
   it('changes visibility ten records per call', async () => {

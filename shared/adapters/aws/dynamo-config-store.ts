@@ -2,7 +2,7 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, 
 import { systemClock, type Clock } from '../../clock';
 import { ConflictError, NotFoundError, VersionMismatchError } from '../../errors';
 import type { ApiKeyRecord } from '../../model/api-key';
-import { LIMITS } from '../../model/common';
+import { LIMITS } from '../../model/ids';
 import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
 import type { SubscriptionRecord } from '../../model/subscription';

@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Logger } from '../../ports';
 
@@ -27,30 +27,51 @@ export interface BatchDeps {
   log: Logger;
 }
 
-/** Largest visibility timeout SQS accepts (12 hours). */
-export const MAX_VISIBILITY_SECONDS = 43_200;
+/**
+ * Longest visibility timeout set here: SQS's 12 hours count from the receive, and this batch may
+ * have been received up to a function timeout plus a batching window ago (15 minutes covers both).
+ */
+export const MAX_VISIBILITY_SECONDS = 43_200 - 900;
+
+/**
+ * Retries due later than this are not held in flight (a standard queue refuses receives at ~120,000
+ * in-flight messages): the record is sent again with DelaySeconds (at most 15 minutes) and deleted.
+ * A use case that waits longer checks its own due time when the copy arrives and asks again (hops).
+ */
+export const MAX_HOLD_SECONDS = 900;
 
 /**
  * The one SQS batch adapter, for the consumer and the deliverer: runs `process` on the batch and
- * maps each record's outcome to SQS. Retries get their visibility changed (ten per call) and every
- * record not done is a `batchItemFailures` entry, so SQS deletes only the done ones. Powertools'
+ * maps each record's outcome to SQS. A retry due within MAX_HOLD_SECONDS gets its visibility changed
+ * (ten per call); a later one is re-sent delayed and deleted; every other record not done is a
+ * `batchItemFailures` entry, so SQS deletes only the done ones. Powertools'
  * BatchProcessor handles one record at a time and knows only success or failure; the consumer
  * stores a whole batch in one S3 object and both need "retry in N s", so this is ours.
  */
 export async function settleBatch<D extends BatchDeps>(deps: D, event: SQSEvent, process: (deps: D, records: BatchRecord[]) => Promise<BatchOutcomes>): Promise<SQSBatchResponse> {
   const records = event.Records.map((r) => ({ messageId: r.messageId, body: r.body, receiveCount: Number(r.attributes?.ApproximateReceiveCount) || 1 }));
   const outcomes = await process(deps, records);
-  const handles = new Map(event.Records.map((r) => [r.messageId, r.receiptHandle]));
-  const retries = [...outcomes].flatMap(([id, o], i) =>
-    o.kind === 'retry' && handles.has(id) ? [{ Id: String(i), ReceiptHandle: handles.get(id)!, VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.round(o.delaySeconds))) }] : [],
-  );
-  for (let i = 0; i < retries.length; i += 10) {
+  const byId = new Map(event.Records.map((r) => [r.messageId, r]));
+  const retries = [...outcomes].filter(([id, o]) => o.kind === 'retry' && byId.has(id)) as [string, { kind: 'retry'; delaySeconds: number }][];
+  const resent = new Set<string>();
+  const long = retries.filter(([, o]) => o.delaySeconds > MAX_HOLD_SECONDS);
+  for (let i = 0; i < long.length; i += 10) {
+    const chunk = long.slice(i, i + 10);
+    const res = await deps.sqs
+      .send(new SendMessageBatchCommand({ QueueUrl: deps.queueUrl, Entries: chunk.map(([id], j) => ({ Id: String(j), MessageBody: byId.get(id)!.body, DelaySeconds: MAX_HOLD_SECONDS })) }))
+      .catch((err) => (deps.log.warn('could not re-send a delayed retry', { error: String(err) }), undefined));
+    for (const ok of res?.Successful ?? []) resent.add(chunk[Number(ok.Id)][0]);
+  }
+  const held = retries
+    .filter(([id]) => !resent.has(id))
+    .map(([id, o], i) => ({ Id: String(i), ReceiptHandle: byId.get(id)!.receiptHandle, VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.round(o.delaySeconds))) }));
+  for (let i = 0; i < held.length; i += 10) {
     // Best effort: without it the message simply comes back after the queue's visibility timeout.
     await deps.sqs
-      .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: deps.queueUrl, Entries: retries.slice(i, i + 10) }))
+      .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: deps.queueUrl, Entries: held.slice(i, i + 10) }))
       .catch((err) => deps.log.warn('could not set the retry delay', { error: String(err) }));
   }
-  return { batchItemFailures: [...outcomes].filter(([id, o]) => o.kind !== 'done' && handles.has(id)).map(([itemIdentifier]) => ({ itemIdentifier })) };
+  return { batchItemFailures: [...outcomes].filter(([id, o]) => o.kind !== 'done' && byId.has(id) && !resent.has(id)).map(([itemIdentifier]) => ({ itemIdentifier })) };
 }
 
 /** Runs `one` on every record concurrently; a record whose run throws is logged and `fail`s. */

@@ -1,0 +1,49 @@
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../../metric-names';
+import { redact } from '../../log';
+import type { LogContext, Logger, Metrics } from '../../ports';
+
+/**
+ * The Logger port on Powertools Logger: one JSON line per call on stdout, with `service`,
+ * `timestamp`, the Lambda request id (`function_request_id`, from `withContext`), and the ids the
+ * logger was given. Values under secret-looking keys are replaced before they are written.
+ */
+export function powertoolsLogger(base: PowertoolsLogger = new PowertoolsLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'hookline' })): Logger {
+  const clean = (extra?: Record<string, unknown>) => (extra ? (redact(extra) as Record<string, unknown>) : {});
+  return {
+    debug: (m, e) => base.debug(m, clean(e)),
+    info: (m, e) => base.info(m, clean(e)),
+    warn: (m, e) => base.warn(m, clean(e)),
+    error: (m, e) => base.error(m, clean(e)),
+    with(ids: LogContext) {
+      const child = base.createChild();
+      child.appendKeys(Object.fromEntries(Object.entries(ids).filter(([, v]) => v !== undefined && v !== null)) as Record<string, string>);
+      return powertoolsLogger(child);
+    },
+  };
+}
+
+/** The Powertools logger of a function, for `addContext` (the Lambda request id on every line). */
+export function lambdaLogger(): { log: Logger; base: PowertoolsLogger } {
+  const base = new PowertoolsLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'hookline' });
+  return { log: powertoolsLogger(base), base };
+}
+
+/**
+ * The Metrics port on Powertools Metrics: each call is one EMF line written raw to stdout (not
+ * through console.log, which Lambda's JSON log format would wrap in a `message` field, hiding it
+ * from CloudWatch), with the `service` dimension and the call's own dimensions.
+ */
+export function emfMetrics(metrics = new PowertoolsMetrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'hookline' })): Metrics {
+  const one = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number, dimensions: Record<string, string> = {}) => {
+    const single = metrics.singleMetric();
+    for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
+    // A single metric publishes as soon as it has its value.
+    single.addMetric(name, unit, value);
+  };
+  return {
+    count: (name, dimensions, value = 1) => one(name, MetricUnit.Count, value, dimensions),
+    milliseconds: (name, ms, dimensions) => one(name, MetricUnit.Milliseconds, ms, dimensions),
+  };
+}
