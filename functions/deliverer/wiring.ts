@@ -24,7 +24,7 @@ export function wire(): DelivererDeps {
     deliveries: new DynamoDeliveryStore(documentClient(), resources.tables.deliveries),
     loadSubscription,
     reloadSubscription: loadSubscription.reload,
-    send: (url, headers, body, timeoutMs) => guardedFetch(url, { method: 'POST', headers, body }, { allowPrivate, timeoutMs }),
+    send: (url, headers, body, timeoutMs) => guardedFetch(url, { method: 'POST', headers, body }, { allowPrivate, timeoutMs, resendOnStaleConnection: true }),
     async disableSubscription(id, reason) {
       const s = await subscriptions.get(id);
       if (s?.enabled) await subscriptions.replace({ ...s, enabled: false, disabled_reason: reason, updated_at: systemClock.now().toISOString(), version: s.version + 1 }, s.version);

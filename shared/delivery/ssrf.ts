@@ -338,6 +338,15 @@ export interface GuardedFetchOptions extends TargetPolicy {
   excerptBytes?: number;
   /** Injected for tests; defaults to the operating system's resolver. */
   resolver?: Resolver;
+  /** How long a kept-alive connection may sit idle before it is closed (default IDLE_SOCKET_MS). */
+  idleSocketMs?: number;
+  /**
+   * When a reused kept-alive connection fails before any answer (the server closed it while it
+   * sat idle), send once more on a fresh connection. Only for idempotent receivers: the first
+   * copy may have arrived. Webhook deliveries opt in (receivers dedup by `webhook-id`); provider
+   * calls (a comment) do not, so a reset after sending is reported as "may have been sent".
+   */
+  resendOnStaleConnection?: boolean;
 }
 
 export interface GuardedResponse {
@@ -357,8 +366,55 @@ export interface GuardedResponse {
 const DROPPED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'proxy-authorization', 'te', 'trailer']);
 
 /**
+ * Idle kept-alive connections close after this long: below the 5 s keep-alive timeout of
+ * Node's and many other servers' defaults, so a reused connection is rarely one the server is
+ * closing, and short enough that an address checked once is not trusted for long.
+ */
+export const IDLE_SOCKET_MS = 4000;
+/** Connections open at once per origin (host, port); further requests wait for a free one. */
+export const MAX_SOCKETS_PER_ORIGIN = 32;
+/** Idle connections kept per origin. */
+export const MAX_IDLE_SOCKETS_PER_ORIGIN = 8;
+
+type Agent = http.Agent | https.Agent;
+// One pool per (scheme, policy, resolver, idle time). A pool keys its connections by host and
+// port; every connection it opens goes through the safe lookup, so each pooled socket is pinned
+// to an address that was checked when it connected, and a changed DNS answer only ever reaches
+// a new connection, which is checked again.
+const pools = new WeakMap<Resolver, Map<string, Agent>>();
+
+function poolFor(protocol: string, { allowPrivate, resolver = systemResolver, idleSocketMs = IDLE_SOCKET_MS }: GuardedFetchOptions): Agent {
+  let byKey = pools.get(resolver);
+  if (!byKey) pools.set(resolver, (byKey = new Map()));
+  const key = `${protocol}|${allowPrivate}|${idleSocketMs}`;
+  let agent = byKey.get(key);
+  if (!agent) {
+    const options = {
+      keepAlive: true,
+      // Node closes a free socket whose timeout fires (and honours a shorter Keep-Alive: timeout= hint).
+      timeout: idleSocketMs,
+      maxSockets: MAX_SOCKETS_PER_ORIGIN,
+      maxFreeSockets: MAX_IDLE_SOCKETS_PER_ORIGIN,
+      scheduling: 'lifo' as const,
+      lookup: createSafeLookup({ allowPrivate, resolver }),
+    };
+    agent = protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    byKey.set(key, agent);
+  }
+  return agent;
+}
+
+/** Closes every pooled connection (tests, and a process that is about to exit). */
+export function closeGuardedConnections(resolver: Resolver = systemResolver): void {
+  for (const agent of pools.get(resolver)?.values() ?? []) agent.destroy();
+  pools.delete(resolver);
+}
+
+/**
  * Sends one request through the guard: redirects are returned, not followed (a 3xx could point
  * anywhere); throws UnsafeTargetError, TargetTimeoutError or TargetUnreachableError.
+ * Connections are kept alive (see poolFor); with `resendOnStaleConnection`, a request that fails
+ * on a reused connection before any response arrived is sent once more on a fresh one.
  */
 export async function guardedFetch(url: string | URL, init: GuardedRequestInit, options: GuardedFetchOptions): Promise<GuardedResponse> {
   const target = checkUrl(url, options);
@@ -368,6 +424,15 @@ export async function guardedFetch(url: string | URL, init: GuardedRequestInit, 
   const headers: Record<string, string> = { 'user-agent': `Hookline-Webhooks/${version}` };
   for (const [k, v] of Object.entries(init.headers ?? {})) if (!DROPPED_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
   if (body) headers['content-length'] = String(body.length);
+  const transport = target.protocol === 'https:' ? https : http;
+  const requestOptions = {
+    protocol: target.protocol,
+    hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: target.port || undefined,
+    path: `${target.pathname}${target.search}`,
+    method: init.method ?? 'POST',
+    headers,
+  };
 
   const started = performance.now();
   return new Promise<GuardedResponse>((resolve, reject) => {
@@ -375,79 +440,92 @@ export async function guardedFetch(url: string | URL, init: GuardedRequestInit, 
     // Set once the connection (TLS included) is open: from then on the request may have left.
     let connected = false;
     let req: http.ClientRequest | undefined;
-    const settle = (fn: () => void) => {
+    // keep: the response was read to its end, so the connection may serve the next request.
+    const settle = (fn: () => void, keep = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       fn();
-      req?.destroy();
+      if (!keep) req?.destroy();
     };
-    const fail = (err: unknown) => settle(() => reject(err instanceof UnsafeTargetError ? err : new TargetUnreachableError(host, err, connected)));
     const timer = setTimeout(() => settle(() => reject(new TargetTimeoutError(host, timeoutMs, connected))), timeoutMs);
 
-    try {
-      req = (target.protocol === 'https:' ? https : http).request(
-        {
-          protocol: target.protocol,
-          hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: target.port || undefined,
-          path: `${target.pathname}${target.search}`,
-          method: init.method ?? 'POST',
-          headers,
-          lookup: createSafeLookup(options),
-          // No pooled sockets: every request resolves and checks again, and none outlives its deadline.
-          agent: false,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let bytes = 0;
-          const finish = (truncated: boolean) =>
-            settle(() => {
-              const all = Buffer.concat(chunks);
-              const responseHeaders: Record<string, string> = {};
-              for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-              resolve({
-                status: res.statusCode ?? 0,
-                headers: responseHeaders,
-                // stream: true holds back a trailing partial character instead of emitting U+FFFD.
-                bodyExcerpt: new TextDecoder().decode(all.subarray(0, excerptBytes), { stream: true }),
-                bodyBytes: bytes,
-                bodyTruncated: truncated,
-                durationMs: Math.round(performance.now() - started),
-              });
+    const send = (pooled: boolean) => {
+      let answered = false;
+      let own: http.ClientRequest | undefined;
+      const fail = (err: unknown) => {
+        if (own !== req) return; // a superseded attempt
+        if (!settled && pooled && options.resendOnStaleConnection && !answered && own?.reusedSocket && !(err instanceof UnsafeTargetError)) {
+          // A stale kept-alive connection: nothing came back on it, try once on a new connection.
+          own.destroy();
+          connected = false;
+          send(false);
+          return;
+        }
+        settle(() => reject(err instanceof UnsafeTargetError ? err : new TargetUnreachableError(host, err, connected)));
+      };
+      try {
+        req = transport.request(
+          // The retry's connection is not pooled; the lookup still checks its address.
+          { ...requestOptions, ...(pooled ? { agent: poolFor(target.protocol, options) } : { agent: false, lookup: createSafeLookup(options) }) },
+          (res) => {
+            answered = true;
+            const chunks: Buffer[] = [];
+            let bytes = 0;
+            const finish = (truncated: boolean) =>
+              settle(() => {
+                const all = Buffer.concat(chunks);
+                const responseHeaders: Record<string, string> = {};
+                for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+                resolve({
+                  status: res.statusCode ?? 0,
+                  headers: responseHeaders,
+                  // stream: true holds back a trailing partial character instead of emitting U+FFFD.
+                  bodyExcerpt: new TextDecoder().decode(all.subarray(0, excerptBytes), { stream: true }),
+                  bodyBytes: bytes,
+                  bodyTruncated: truncated,
+                  durationMs: Math.round(performance.now() - started),
+                });
+              }, !truncated);
+            res.on('data', (chunk: Buffer) => {
+              if (settled) return;
+              const room = maxBodyBytes - bytes;
+              if (chunk.length > room) {
+                chunks.push(chunk.subarray(0, room));
+                bytes += room;
+                finish(true);
+                return;
+              }
+              chunks.push(chunk);
+              bytes += chunk.length;
             });
-          res.on('data', (chunk: Buffer) => {
-            if (settled) return;
-            const room = maxBodyBytes - bytes;
-            if (chunk.length > room) {
-              chunks.push(chunk.subarray(0, room));
-              bytes += room;
-              finish(true);
-              return;
-            }
-            chunks.push(chunk);
-            bytes += chunk.length;
+            res.on('end', () => finish(false));
+            res.on('error', fail);
+            res.on('close', () => {
+              if (!res.complete) fail(Object.assign(new Error('connection closed before the response ended'), { code: 'ECONNRESET' }));
+            });
+          },
+        );
+      } catch (err) {
+        // Invalid method or header characters: the caller's input, not the target's fault.
+        clearTimeout(timer);
+        settled = true;
+        reject(err);
+        return;
+      }
+      const current = req;
+      own = current;
+      current.on('socket', (socket) => {
+        // A reused connection was opened (and its address checked) by an earlier request.
+        if (current.reusedSocket) connected = true;
+        else
+          socket.once(target.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+            connected = true;
           });
-          res.on('end', () => finish(false));
-          res.on('error', fail);
-          res.on('close', () => {
-            if (!res.complete) fail(Object.assign(new Error('connection closed before the response ended'), { code: 'ECONNRESET' }));
-          });
-        },
-      );
-    } catch (err) {
-      // Invalid method or header characters: the caller's input, not the target's fault.
-      clearTimeout(timer);
-      settled = true;
-      reject(err);
-      return;
-    }
-    req.on('socket', (socket) => {
-      socket.once(target.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
-        connected = true;
       });
-    });
-    req.on('error', fail);
-    req.end(body);
+      current.on('error', fail);
+      current.end(body);
+    };
+    send(true);
   });
 }

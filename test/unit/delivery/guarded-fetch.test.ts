@@ -1,18 +1,22 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  closeGuardedConnections,
   guardedFetch,
   TargetTimeoutError,
   TargetUnreachableError,
   UnsafeTargetError,
   type Resolver,
 } from '../../../shared/delivery/ssrf';
+import { pollUntil } from '../../support/poll';
 
 // Every test talks to this loopback server only; `seen` records what reached it.
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 let handler: Handler;
 let seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[];
 let connections: number;
+let closed: number;
+let generation = 0;
 let server: http.Server;
 let base: string;
 let port: number;
@@ -26,7 +30,14 @@ beforeAll(async () => {
       handler(req, res);
     });
   });
-  server.on('connection', () => connections++);
+  server.on('connection', (socket) => {
+    connections++;
+    // Only connections opened during the current test count.
+    const test = generation;
+    socket.on('close', () => {
+      if (test === generation) closed++;
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
@@ -40,6 +51,8 @@ afterAll(async () => {
 beforeEach(() => {
   seen = [];
   connections = 0;
+  closed = 0;
+  generation++;
   handler = (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
 });
 
@@ -159,5 +172,95 @@ describe('guardedFetch', () => {
     expect(seen[0].headers).toMatchObject({ host: `127.0.0.1:${port}`, 'content-length': '5' });
     expect(seen[0].headers['transfer-encoding']).toBeUndefined();
     expect(seen[0].body).toBe('hello');
+  });
+});
+
+describe('guardedFetch connection reuse', () => {
+  // Each test has its own resolver, so its own pool: connections counted here are its own.
+  let resolver: Resolver;
+  let answer: { address: string; family: number };
+  let lookups: number;
+  beforeEach(() => {
+    answer = { address: '127.0.0.1', family: 4 };
+    lookups = 0;
+    resolver = async () => {
+      lookups++;
+      return [answer];
+    };
+  });
+  afterEach(() => closeGuardedConnections(resolver));
+  const hook = () => `http://hooks.example.com:${port}/hook`;
+
+  it('sends sequential deliveries to the same origin over one kept-alive connection', async () => {
+    for (let i = 0; i < 10; i++) {
+      const res = await guardedFetch(hook(), { body: `{"n":${i}}` }, { ...allow, resolver });
+      expect(res.status).toBe(200);
+    }
+    expect(seen).toHaveLength(10);
+    expect(connections).toBe(1);
+    // The address is checked once per connection, not per request.
+    expect(lookups).toBe(1);
+  });
+
+  it('never connects to a refused address after the DNS answer changes, while the checked connection is reused', async () => {
+    await guardedFetch(hook(), { body: 'first' }, { ...allow, resolver });
+    expect(connections).toBe(1);
+    // The name now points at the metadata endpoint (refused even with private targets allowed).
+    answer = { address: '169.254.169.254', family: 4 };
+    // Two at once: one takes the pooled connection (pinned to the checked 127.0.0.1), the other
+    // needs a new connection, whose lookup sees the new answer and refuses it.
+    const [a, b] = await Promise.allSettled([
+      guardedFetch(hook(), { body: 'second' }, { ...allow, resolver }),
+      guardedFetch(hook(), { body: 'third' }, { ...allow, resolver }),
+    ]);
+    const outcomes = [a, b].map((r) => (r.status === 'fulfilled' ? r.value.status : (r.reason as UnsafeTargetError).reason));
+    expect(outcomes.sort()).toEqual([200, 'forbidden'].sort());
+    expect(connections).toBe(1);
+    expect(seen.map((s) => s.body)).toEqual(['first', expect.stringMatching(/^(second|third)$/)]);
+    // Once the pinned connection is gone, every request is refused.
+    closeGuardedConnections(resolver);
+    await expect(guardedFetch(hook(), { body: 'fourth' }, { ...allow, resolver })).rejects.toBeInstanceOf(UnsafeTargetError);
+    expect(connections).toBe(1);
+  });
+
+  it('closes an idle connection after idleSocketMs and opens (and checks) a new one afterwards', async () => {
+    await guardedFetch(hook(), { body: 'x' }, { ...allow, resolver, idleSocketMs: 150 });
+    expect(connections).toBe(1);
+    await pollUntil(async () => closed === 1, 'the idle connection to close', 5000, 20);
+    await guardedFetch(hook(), { body: 'y' }, { ...allow, resolver, idleSocketMs: 150 });
+    expect(connections).toBe(2);
+    expect(lookups).toBe(2);
+  });
+
+  it('with resendOnStaleConnection, sends once more on a fresh connection when a reused one is closed before any answer', async () => {
+    await guardedFetch(hook(), { body: 'x' }, { ...allow, resolver });
+    // The server drops the kept-alive connection as the next request arrives (as a server does
+    // whose own keep-alive timeout just expired), then answers the resend normally.
+    let drops = 1;
+    handler = (req, res) => {
+      if (drops-- > 0) req.socket.destroy();
+      else res.writeHead(200).end('ok');
+    };
+    const res = await guardedFetch(hook(), { body: 'y' }, { ...allow, resolver, resendOnStaleConnection: true });
+    expect(res.status).toBe(200);
+    expect(connections).toBe(2);
+    expect(seen.map((s) => s.body)).toEqual(['x', 'y', 'y']);
+  });
+
+  it('without resendOnStaleConnection, reports a reused connection closed before any answer as possibly sent, without resending', async () => {
+    await guardedFetch(hook(), { body: 'x' }, { ...allow, resolver });
+    handler = (req) => req.socket.destroy();
+    await expect(guardedFetch(hook(), { body: 'y' }, { ...allow, resolver })).rejects.toMatchObject({ kind: 'unreachable', sent: true });
+    expect(seen.map((s) => s.body)).toEqual(['x', 'y']);
+  });
+
+  it('does not resend when the reused connection fails after the response started', async () => {
+    await guardedFetch(hook(), { body: 'x' }, { ...allow, resolver });
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' }).write('partial');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    await expect(guardedFetch(hook(), { body: 'y' }, { ...allow, resolver, resendOnStaleConnection: true })).rejects.toMatchObject({ kind: 'unreachable', sent: true });
+    expect(seen).toHaveLength(2);
   });
 });
