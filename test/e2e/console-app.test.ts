@@ -182,7 +182,8 @@ describe('the console', () => {
   it('works with the keyboard alone: focus on the new page, a dialog that traps focus, Escape, focus returned', async () => {
     await page.goto(`${local.url}/webhooks/stripe-pay`);
     await page.getByRole('heading', { name: 'Stripe payments' }).waitFor();
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('page-title');
+    // The page moves focus to its heading once it has rendered.
+    await page.waitForFunction(() => document.activeElement?.id === 'page-title');
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Test');
     await page.keyboard.press('Tab');
@@ -197,7 +198,7 @@ describe('the console', () => {
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Delete');
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Delete');
     expect((await local.admin('/api/webhooks/stripe-pay')).status).toBe(200);
   });
 

@@ -24,7 +24,9 @@ export function Dialog(p: { open: boolean; title: string; onClose: () => void; c
     if (!p.open && opener.current) {
       const o = opener.current;
       opener.current = null;
-      if (o.isConnected) o.focus();
+      o.focus();
+      // After the browser's own focus fixup for the closed dialog, so the opener keeps focus.
+      requestAnimationFrame(() => o.isConnected && document.activeElement !== o && o.focus());
     }
   }, [p.open]);
   const onKeyDown = (e: KeyboardEvent) => {
