@@ -45,8 +45,8 @@ export class UnauthorizedError extends HooklineError {
 
 export class ForbiddenError extends HooklineError {
   override readonly name = 'ForbiddenError';
-  constructor(scope: string) {
-    super('forbidden', `This API key lacks the "${scope}" scope.`, 403);
+  constructor(scope: string, message = `This API key lacks the "${scope}" scope.`) {
+    super('forbidden', message, 403);
   }
 }
 

@@ -277,6 +277,8 @@ export interface OutboundDeps {
   subscriptionsChanged(): Promise<void> | void;
   allowPrivateTargets: boolean;
   retentionDays: number;
+  /** Set when a tenant-bound key acts (usecases/tenant-scope.ts): the stores show only this tenant's records, and what it creates belongs to it. */
+  tenant?: string;
 }
 
 /** Everything the management use cases need; tests pass whatever adapters fit. */

@@ -42,7 +42,7 @@ export const operations: Record<string, Op> = {
   },
   async createKey(deps, req) {
     const { record, key } = await createApiKey(deps, req.principal, req.body);
-    return json(201, { key_id: record.key_id, name: record.name, scopes: record.scopes, key });
+    return json(201, { key_id: record.key_id, name: record.name, scopes: record.scopes, ...(record.tenant_id ? { tenant_id: record.tenant_id } : {}), key });
   },
   async deleteKey(deps, req) {
     await revokeApiKey(deps, req.principal, req.params.key_id);

@@ -18,5 +18,5 @@ export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promis
   if (!key) return allow({ auth: 'missing' });
   const principal = await authenticate(deps.keys, await deps.adminKey.value(), key);
   if (!principal) return allow({ auth: 'invalid' });
-  return allow({ auth: 'ok', key_id: principal.key_id, name: principal.name, scopes: principal.scopes.join(',') });
+  return allow({ auth: 'ok', key_id: principal.key_id, name: principal.name, scopes: principal.scopes.join(','), ...(principal.tenant_id ? { tenant_id: principal.tenant_id } : {}) });
 }

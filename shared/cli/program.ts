@@ -150,14 +150,15 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
   cmd(keys, 'create', 'create a key; the full key is printed once', 'hookline keys create --name ci-bot --scopes read,write', 'createKey')
     .requiredOption('--name <name>')
     .requiredOption('--scopes <list>', 'comma-separated: read,write,admin,agent')
-    .action(async (o: { name: string; scopes: string }) => {
-      const k = await api().call('POST', '/api/keys', { name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean) });
-      show(k, [k], ['key_id', 'name', 'scopes', 'key']);
+    .option('--tenant <tenant_id>', "bind the key to a tenant: only that tenant's subscriptions and deliveries (scopes read,write only)")
+    .action(async (o: { name: string; scopes: string; tenant?: string }) => {
+      const k = await api().call('POST', '/api/keys', { name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean), ...(o.tenant ? { tenant_id: o.tenant } : {}) });
+      show(k, [k], ['key_id', 'name', 'scopes', 'tenant_id', 'key']);
       if (!json()) io.err('The key is shown once: store it now.');
     });
   cmd(keys, 'list', 'list keys (masked)', 'hookline keys list', 'listKeys').action(async () => {
     const items = await all<Record<string, unknown>>(api(), '/api/keys');
-    show(items, items, ['key_id', 'name', 'scopes', 'key', 'created_at']);
+    show(items, items, ['key_id', 'name', 'scopes', 'tenant_id', 'key', 'created_at']);
   });
   cmd(keys, 'revoke <key_id>', 'revoke a key', 'hookline keys revoke key_3k2j4h5g6f7d8s9a', 'deleteKey').action(async (id: string) => {
     await api().call('DELETE', `/api/keys/${enc(id)}`);

@@ -15,6 +15,8 @@ export interface AuthContext {
   name?: string;
   /** Comma-separated scopes. */
   scopes?: string;
+  /** A tenant-bound key's tenant. */
+  tenant_id?: string;
 }
 
 type Event = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
@@ -39,7 +41,7 @@ function principalOf(event: Event): Principal {
   const ctx = event.requestContext.authorizer?.lambda;
   if (!ctx || ctx.auth === 'missing') throw new UnauthorizedError();
   if (ctx.auth !== 'ok' || !ctx.key_id) throw new UnauthorizedError('The API key is not valid.');
-  return { key_id: ctx.key_id, name: ctx.name ?? ctx.key_id, scopes: (ctx.scopes ?? '').split(',').filter(Boolean) as Scope[] };
+  return { key_id: ctx.key_id, name: ctx.name ?? ctx.key_id, scopes: (ctx.scopes ?? '').split(',').filter(Boolean) as Scope[], ...(ctx.tenant_id ? { tenant_id: ctx.tenant_id } : {}) };
 }
 
 function parseIfMatch(h: string | undefined): number | undefined {
@@ -86,8 +88,12 @@ function parseRequest(route: Route, event: Event, principal: Principal): Req {
  * scope check, zod validation of path, query and body (400 with field paths), then the operation;
  * every error becomes the contract's error body. `makeDeps` runs once per container, on the first
  * request that needs it (so routes without a key, like the OpenAPI document, need no env).
+ *
+ * Tenant-bound keys are confined here, for every route at once: a route the table does not mark
+ * `tenant` answers 403, and a marked one gets `forTenant(deps, tenant)`, deps whose stores show only
+ * that tenant's records (another tenant's answer 404, as if they did not exist).
  */
-export function apiHandler<D>(fn: FunctionName, operations: Record<string, Operation<D>>, makeDeps: () => D) {
+export function apiHandler<D>(fn: FunctionName, operations: Record<string, Operation<D>>, makeDeps: () => D, forTenant?: (deps: D, tenant: string) => D) {
   const byKey = new Map(routes.filter((r) => r.fn === fn).map((r) => [routeKey(r), r]));
   let deps: D | undefined;
   const dispatch = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -97,8 +103,11 @@ export function apiHandler<D>(fn: FunctionName, operations: Record<string, Opera
     if (route.scope === null) return op(undefined as D, { params: {}, query: {}, body: undefined, principal: { key_id: '', name: 'anonymous', scopes: [] } });
     const principal = principalOf(event);
     if (!hasScope(principal, route.scope)) throw new ForbiddenError(route.scope);
+    if (principal.tenant_id !== undefined && (!route.tenant || !forTenant))
+      throw new ForbiddenError(route.scope, `A tenant-bound API key cannot use ${route.method} ${route.path}.`);
     deps ??= makeDeps();
-    return op(deps, parseRequest(route, event, principal));
+    const scoped = principal.tenant_id !== undefined ? forTenant!(deps, principal.tenant_id) : deps;
+    return op(scoped, parseRequest(route, event, principal));
   };
   return middy<Event, APIGatewayProxyStructuredResultV2>()
     .onError(async (request) => {

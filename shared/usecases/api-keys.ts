@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { randomId } from '../clock';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { ApiKeyRecord, Principal, Scope } from '../model/api-key';
 import type { ApiKeyStore, Page } from '../ports';
 import { recordAudit } from './audit';
@@ -40,7 +40,7 @@ export async function authenticate(store: Pick<ApiKeyStore, 'get'>, adminKey: st
   const m = KEY_FORMAT.exec(key);
   if (m) {
     const rec = await store.get(`key_${m[1]}`);
-    return rec && sameHash(rec.key_hash, sha256Hex(key)) ? { key_id: rec.key_id, name: rec.name, scopes: rec.scopes } : null;
+    return rec && sameHash(rec.key_hash, sha256Hex(key)) ? { key_id: rec.key_id, name: rec.name, scopes: rec.scopes, ...(rec.tenant_id ? { tenant_id: rec.tenant_id } : {}) } : null;
   }
   if (adminKey && sameHash(sha256Hex(adminKey), sha256Hex(key))) return { key_id: ADMIN_KEY_ID, name: 'admin', scopes: ['admin'] };
   return null;
@@ -48,10 +48,12 @@ export async function authenticate(store: Pick<ApiKeyStore, 'get'>, adminKey: st
 
 /** Creates a key; the full key is in the result once and only its hash is stored. */
 export async function createApiKey(
-  deps: Pick<ManagementDeps, 'keys' | 'audit' | 'clock' | 'ids'>,
+  deps: Pick<ManagementDeps, 'keys' | 'audit' | 'clock' | 'ids'> & { outbound: Pick<ManagementDeps['outbound'], 'tenants'> },
   actor: Actor,
-  input: { name: string; scopes: Scope[] },
+  input: { name: string; scopes: Scope[]; tenant_id?: string },
 ): Promise<{ record: ApiKeyRecord; key: string }> {
+  if (input.tenant_id !== undefined && !(await deps.outbound.tenants.get(input.tenant_id)))
+    throw new ValidationError('The tenant does not exist.', [{ path: 'tenant_id', message: `no tenant "${input.tenant_id}"` }]);
   const suffix = randomId(16);
   const key = `hk_${suffix}_${randomBytes(32).toString('base64url')}`;
   const record: ApiKeyRecord = {
@@ -60,6 +62,7 @@ export async function createApiKey(
     scopes: [...new Set(input.scopes)],
     key_hash: sha256Hex(key),
     key_last4: key.slice(-4),
+    ...(input.tenant_id ? { tenant_id: input.tenant_id } : {}),
     created_at: deps.clock.now().toISOString(),
     created_by: actor.name,
   };
@@ -69,8 +72,8 @@ export async function createApiKey(
 }
 
 /** A key as listed: never the hash. */
-export function keyView(k: ApiKeyRecord): { key_id: string; name: string; scopes: Scope[]; key: string; created_at: string; created_by: string } {
-  return { key_id: k.key_id, name: k.name, scopes: k.scopes, key: maskKey(k.key_last4), created_at: k.created_at, created_by: k.created_by };
+export function keyView(k: ApiKeyRecord): { key_id: string; name: string; scopes: Scope[]; tenant_id?: string; key: string; created_at: string; created_by: string } {
+  return { key_id: k.key_id, name: k.name, scopes: k.scopes, ...(k.tenant_id ? { tenant_id: k.tenant_id } : {}), key: maskKey(k.key_last4), created_at: k.created_at, created_by: k.created_by };
 }
 
 export async function listApiKeys(deps: Pick<ManagementDeps, 'keys'>, limit: number, cursor?: string): Promise<Page<ReturnType<typeof keyView>>> {

@@ -41,7 +41,9 @@ async function checkTenant(deps: Pick<OutboundDeps, 'tenants'>, tenant: string |
     throw new ValidationError('The tenant does not exist.', [{ path: 'tenant_id', message: `no tenant "${tenant}"; create it with POST /api/tenants` }]);
 }
 
-export async function createSubscription(deps: OutboundDeps, actor: Actor, input: SubscriptionCreate): Promise<SubscriptionRecord> {
+export async function createSubscription(deps: OutboundDeps, actor: Actor, body: SubscriptionCreate): Promise<SubscriptionRecord> {
+  // A tenant-bound key's subscriptions belong to its tenant, whatever the body says.
+  const input = deps.tenant ? { ...body, tenant_id: deps.tenant } : body;
   checkTarget(deps, input.url);
   await checkTenant(deps, input.tenant_id);
   const now = deps.clock.now().toISOString();
@@ -62,7 +64,8 @@ export async function createSubscription(deps: OutboundDeps, actor: Actor, input
   return s;
 }
 
-export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: string, input: SubscriptionCreate, ifMatch?: number): Promise<SubscriptionRecord> {
+export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: string, body: SubscriptionCreate, ifMatch?: number): Promise<SubscriptionRecord> {
+  const input = deps.tenant ? { ...body, tenant_id: deps.tenant } : body;
   if (input.subscription_id !== undefined && input.subscription_id !== id)
     throw new ValidationError('subscription_id in the body must equal the one in the path.', [{ path: 'subscription_id', message: `expected "${id}"` }]);
   checkTarget(deps, input.url);
