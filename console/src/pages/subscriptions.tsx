@@ -397,6 +397,7 @@ export function SubscriptionDetailPage({ id, status }: { id: string; status: str
                   </span>,
                 ],
                 ['Events', s.events.join(', ')],
+                ['Tenant', s.tenant_id ?? <span class="muted">none (receives events published without a tenant)</span>],
                 ['Filters', s.filters ? <code>{JSON.stringify(s.filters)}</code> : <span class="muted">none</span>],
                 ['Headers', Object.keys(s.headers).length ? Object.entries(s.headers).map(([k, v]) => `${k}: ${v}`).join('; ') : <span class="muted">none</span>],
                 ['Retry policy', `${s.retry_policy.max_attempts} attempts, ${s.retry_policy.initial_delay} s × ${s.retry_policy.backoff_multiplier} up to ${s.retry_policy.max_delay} s; timeout ${s.timeout_seconds} s`],
