@@ -75,6 +75,36 @@ describe('commands through npm start', () => {
     expect(tasks.items.filter((t: { event_id: string }) => t.event_id === id)).toHaveLength(1);
   });
 
+  it("one filter on the event id follows a delivery through npm start's log: accepted, stored, its task; secrets never appear", async () => {
+    const id = await github('issues', issue(40, 'bug'), 'e2e-c-trace');
+    const ev = await finished(id);
+    const lines = () =>
+      r
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => {
+          try {
+            return JSON.parse(l) as Record<string, unknown>;
+          } catch {
+            return {};
+          }
+        });
+    const trace = await pollUntil(async () => {
+      const t = lines().filter((l) => l.event_id === id);
+      return t.some((l) => l.message === 'action') ? t : undefined;
+    }, 'the trace of the event in the log');
+    expect(trace.map((l) => l.message)).toEqual(expect.arrayContaining(['event accepted', 'event stored', 'action']));
+    expect(trace.find((l) => l.message === 'event accepted')).toMatchObject({ level: 'INFO', webhook_id: 'github-issues-001', delivery_id: 'e2e-c-trace' });
+    expect(trace.find((l) => l.message === 'action')).toMatchObject({ command_id: expect.any(String), task_id: ev.actions[0].task_id, outcome: 'succeeded' });
+
+    const bad = await fetch(`${r.url}/webhooks/github/github-issues-001`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-hub-signature-256': 'sha256=00' }, body: '{}' });
+    expect(bad.status).toBe(401);
+    const rejected = await pollUntil(async () => lines().find((l) => l.message === 'request rejected' && l.status === 401), 'the rejection line');
+    expect(rejected).toMatchObject({ level: 'INFO', webhook_id: 'github-issues-001', source_ip: expect.any(String), code: 'invalid_signature' });
+    for (const secret of [SECRET, 'ghp_e2e', 'e2e-slack-secret']) expect(r.output()).not.toContain(secret);
+  });
+
   it('labeled question → ignored, no task', async () => {
     const ev = await finished(await github('issues', issue(3, 'question'), 'e2e-c-3'));
     expect(ev).toMatchObject({ status: 'ignored', actions: [] });
