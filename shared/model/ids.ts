@@ -28,3 +28,6 @@ export const LIMITS = {
   /** A whole subscription as stored. */
   subscriptionBytes: 64 * 1024,
 } as const;
+
+/** Longest delivered body: it is stored with the delivery (DynamoDB items stop at 400 KB, attempts included). */
+export const MAX_DELIVERY_BODY_BYTES = 256 * 1024;

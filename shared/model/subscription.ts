@@ -50,8 +50,8 @@ export type SubscriptionRotateInput = z.infer<typeof SubscriptionRotateInput>;
 
 /** Longest `body_template`, as JSON text. */
 export const MAX_BODY_TEMPLATE_CHARS = 16_384;
-/** Longest delivered body: it is stored with the delivery (DynamoDB items stop at 400 KB, attempts included). */
-export const MAX_DELIVERY_BODY_BYTES = 256 * 1024;
+// Defined without zod (the deliverer and consumer check it without bundling the schema library).
+export { MAX_DELIVERY_BODY_BYTES } from './ids';
 
 /**
  * `body_template`: a JSON value whose strings are mustache templates (shared/delivery/body-template.ts);
