@@ -16,6 +16,7 @@ import type { QuestionRecord, QuestionStatus } from './model/question';
 import type { DeliveryRecord, DeliveryStatus, SubscriptionRecord } from './model/subscription';
 import type { WebhookRecord } from './model/webhook';
 import type { TenantRecord } from './model/tenant';
+import type { EventTypeRecord } from './model/event-type';
 
 export interface Page<T> {
   items: T[];
@@ -136,6 +137,15 @@ export interface SubscriptionStore {
   getMany(ids: string[]): Promise<SubscriptionRecord[]>;
   /** Removes a tenant's index (after the tenant is deleted). */
   dropIndex(tenant: string): Promise<void>;
+}
+
+/** Registered event types (the typed catalog). */
+export interface EventTypeStore {
+  get(type: string): Promise<EventTypeRecord | null>;
+  /** Every registered type (the catalog is small: one Query, paged inside). */
+  all(): Promise<EventTypeRecord[]>;
+  /** Writes `t` if the stored version is `expectedVersion` (null: only if absent). */
+  put(t: EventTypeRecord, expectedVersion: number | null): Promise<void>;
 }
 
 export interface TenantStore {
@@ -263,6 +273,11 @@ export interface OutboundDeps {
   ids: Ids;
   subscriptions: SubscriptionStore;
   tenants: TenantStore;
+  eventTypes: EventTypeStore;
+  /** A registered event type as this container last read it (at most CONFIG_CACHE_SECONDS old). */
+  eventType(type: string): Promise<EventTypeRecord | null>;
+  /** HOOKLINE_STRICT_EVENT_TYPES: refuse publishing types neither built in nor registered. */
+  strictEventTypes: boolean;
   deliveries: DeliveryStore;
   deliveryQueue: DeliveryQueue;
   publishes: PublishLog;

@@ -14,6 +14,7 @@ import { CommandPreview, CommandPreviewInput } from './model/command-preview';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
 import { TaskListQuery, TaskPatch, TaskView } from './model/task';
 import { TenantCreate, TenantId, TenantReplace, TenantView } from './model/tenant';
+import { EventTypeInput, EventTypeView } from './model/event-type';
 import { QuestionListQuery, QuestionView } from './model/question';
 import { DeliveryDetail, DeliveryRetried, DeliveryStatus, DeliverySummary, PublishInput, PublishResultView, SubscriptionCreate, SubscriptionPreview, SubscriptionPreviewById, SubscriptionPreviewInput, SubscriptionRotateInput, SubscriptionStats, SubscriptionTestResult, SubscriptionView } from './model/subscription';
 import { Command, CommandInput, CommandSaved, RotateSecretInput, WebhookCreate, WebhookId, WebhookReplace, WebhookView } from './model/webhook';
@@ -74,7 +75,7 @@ const InteractiveResult = z
 const TestResult = z.object({ event_id: z.string(), receiver_status: z.number().int() }).meta({ id: 'TestResult' });
 const BackupList = z.object({ items: z.array(z.object({ version: z.number().int(), at: IsoTime, bytes: z.number().int() })), next_cursor: z.null() }).meta({ id: 'BackupList' });
 const CommandList = z.object({ items: z.array(Command), next_cursor: z.null() }).meta({ id: 'CommandList' });
-const EventTypeList = z.object({ items: z.array(z.object({ type: z.string(), description: z.string(), source: z.enum(['hookline', 'platform']) })), next_cursor: z.null() }).meta({ id: 'EventTypeList' });
+const EventTypeList = z.object({ items: z.array(EventTypeView), next_cursor: z.null() }).meta({ id: 'EventTypeList' });
 const QueueStats = z
   .object({ items: z.array(z.object({ queue: z.string(), visible: z.number().int(), in_flight: z.number().int(), delayed: z.number().int(), dlq: z.number().int().nullable() })), next_cursor: z.null() })
   .meta({ id: 'QueueStats' });
@@ -158,6 +159,7 @@ const table = [
   r({ method: 'POST', path: '/api/subscriptions/preview', fn: 'api', operation: 'previewSubscription', tenant: true, scope: 'read', tag: 'subscriptions', summary: 'Whether a subscription (not saved) selects an event, why not, and the body it would be sent; changes nothing', body: SubscriptionPreviewInput, success: { status: 200, schema: SubscriptionPreview }, errors: [400] }),
   r({ method: 'POST', path: '/api/subscriptions/{id}/preview', fn: 'api', operation: 'previewStoredSubscription', tenant: true, scope: 'read', tag: 'subscriptions', summary: 'Whether this subscription selects an event (given, or a sample), why not, and the body it would be sent; changes nothing', params: SubParams, body: SubscriptionPreviewById, success: { status: 200, schema: SubscriptionPreview }, errors: [400, 404] }),
   r({ method: 'GET', path: '/api/event-types', fn: 'api', operation: 'listEventTypes', tenant: true, scope: 'read', tag: 'subscriptions', summary: 'Known event types', success: { status: 200, schema: EventTypeList } }),
+  r({ method: 'PUT', path: '/api/event-types/{type}', fn: 'api', operation: 'registerEventType', ifMatch: true, etag: true, scope: 'write', tag: 'subscriptions', summary: "Register an event type: description, a JSON Schema (2020-12) for its data (published data is validated against it) and an example", params: z.object({ type: PublishInput.shape.type }), body: EventTypeInput, success: { status: 200, schema: EventTypeView }, errors: [400, 412] }),
   r({ method: 'GET', path: '/api/queues/stats', fn: 'api', operation: 'queueStats', scope: 'admin', tag: 'queues', summary: 'Depth of every queue and its dead-letter queue', success: { status: 200, schema: QueueStats }, errors: [503] }),
   r({ method: 'POST', path: '/api/queues/dlq/redrive', fn: 'api', operation: 'redriveDlq', scope: 'admin', tag: 'queues', summary: 'Move messages from a dead-letter queue back to its queue', body: z.object({ queue: z.enum(['events', 'actions', 'deliveries']).default('deliveries'), max: z.number().int().min(1).max(10_000).default(1000) }).strict(), success: { status: 200, schema: RedriveResult }, errors: [400, 503] }),
   r({ method: 'POST', path: '/api/events', fn: 'api', operation: 'publishEvent', scope: 'write', tag: 'subscriptions', summary: 'Publish an event to matching subscriptions; a repeated id answers 200 with the first result', body: PublishInput, success: { status: 202, schema: PublishResultView, description: 'Published', also: [{ status: 200, description: 'A repeated id: the first result, nothing delivered again' }] }, errors: [400, 503] }),

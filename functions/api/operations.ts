@@ -12,6 +12,7 @@ import { getTask, listTasks, patchTask } from '../../shared/usecases/tasks';
 import { publicTask } from '../../shared/actions/runner';
 import * as sub from '../../shared/usecases/subscriptions';
 import * as ten from '../../shared/usecases/tenants';
+import { registerEventType } from '../../shared/usecases/event-types';
 import * as wh from '../../shared/usecases/webhooks';
 import { version } from '../../shared/version';
 
@@ -194,8 +195,12 @@ export const operations: Record<string, Op> = {
   async previewStoredSubscription(deps, req) {
     return json(200, await sub.previewStoredSubscription(deps.outbound, req.params.id, req.body.event));
   },
-  async listEventTypes() {
-    return json(200, { items: sub.EVENT_TYPES, next_cursor: null });
+  async listEventTypes(deps) {
+    return json(200, await sub.listEventTypes(deps.outbound));
+  },
+  async registerEventType(deps, req) {
+    const t = await registerEventType(deps.outbound, req.principal, req.params.type, req.body, req.ifMatch);
+    return json(200, { ...t, source: 'registered' }, etag(t.version));
   },
   async queueStats(deps) {
     return json(200, { items: await deps.queues.stats(), next_cursor: null });

@@ -563,6 +563,14 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     const page = await api().call('GET', '/api/event-types');
     show(page.items, page.items, ['type', 'source', 'description'], ['description']);
   });
+  cmd(program, 'event-type <type>', 'register an event type: description, a JSON Schema (2020-12) for its data, an example', `hookline event-type order.paid --description 'An order was paid' --data '{"schema":{"type":"object","required":["order_id"]},"example":{"order_id":"o1"}}'`, 'registerEventType')
+    .requiredOption('--description <text>')
+    .option('--data <json>', 'schema and example, as JSON {"schema","example"}')
+    .option('--file <path>', 'schema and example from a JSON file')
+    .action(async (type: string, o: { description: string; data?: string; file?: string }) => {
+      const t = await api().call('PUT', `/api/event-types/${enc(type)}`, { ...(jsonInput(o, 'the event type') ?? {}), description: o.description });
+      show(t, [t], ['type', 'source', 'version', 'description'], ['description']);
+    });
 
   const queues = group('queues', 'queue depths and dead-letter redrive (admin scope)');
   cmd(queues, 'stats', 'depth of every queue and its dead-letter queue', 'hookline queues stats', 'queueStats').action(async () => {

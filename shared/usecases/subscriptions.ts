@@ -13,8 +13,10 @@ import { MAX_DELIVERY_BODY_BYTES } from '../model/ids';
 import type { DeliveryRecord, SubscriptionCreate, SubscriptionRecord } from '../model/subscription';
 import type { z } from 'zod';
 import type { PreviewEvent } from '../model/subscription';
+import type { EventTypeRecord } from '../model/event-type';
 import type { Actor, DeliveryStore, EventOrigin, OutboundDeps, Page, PublishResult } from '../ports';
 import { recordAudit } from './audit';
+import { checkPublishedData } from './event-types';
 
 /** A subscription as the API shows it: secret masked unless `reveal`. */
 export function subscriptionView(s: SubscriptionRecord, reveal = false) {
@@ -195,6 +197,8 @@ function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionR
  * half-way creates no duplicates either.
  */
 export async function publishEvent(deps: OutboundDeps, input: { type: string; data: unknown; id?: string; tenant_id?: string; origin?: EventOrigin }): Promise<{ result: PublishResult; repeated: boolean }> {
+  // Hookline's own events are not checked against registered schemas (they are Hookline's to shape).
+  if (!input.origin) await checkPublishedData(deps, input.type, input.data, (t) => EVENT_TYPES.some((k) => k.type === t));
   // Idempotency ids are per tenant: two tenants' "order-1" are two events.
   const idKey = input.id && (input.tenant_id ? `tenant\u0000${input.tenant_id}\u0000${input.id}` : input.id);
   if (idKey) {
@@ -269,6 +273,27 @@ export async function retryDelivery(deps: Pick<OutboundDeps, 'deliveries' | 'del
   }
   await deps.deliveryQueue.sendAll([id]);
   return { delivery_id: id, status: 'pending' as const };
+}
+
+/** The catalog: the built-in types, each replaced by its registration if there is one, then the other registered types. */
+export async function listEventTypes(deps: Pick<OutboundDeps, 'eventTypes'>) {
+  const registered = new Map((await deps.eventTypes.all()).map((t) => [t.type, t]));
+  const view = (t: EventTypeRecord, source: 'hookline' | 'platform' | 'registered') => ({
+    type: t.type,
+    description: t.description,
+    source,
+    ...(t.schema ? { schema: t.schema } : {}),
+    ...(t.example !== undefined ? { example: t.example } : {}),
+    updated_at: t.updated_at,
+    version: t.version,
+  });
+  const items: Record<string, unknown>[] = EVENT_TYPES.map((b) => {
+    const r = registered.get(b.type);
+    registered.delete(b.type);
+    return r ? view(r, b.source) : b;
+  });
+  for (const r of [...registered.values()].sort((a, b) => (a.type < b.type ? -1 : 1))) items.push(view(r, 'registered'));
+  return { items, next_cursor: null };
 }
 
 /** Event types Hookline knows: its own, and the agent platform's documented ones. Others may be published too. */

@@ -7,7 +7,8 @@ import type { AuditEntry } from '../../model/audit';
 import type { WebhookRecord } from '../../model/webhook';
 import type { SubscriptionRecord } from '../../model/subscription';
 import type { TenantRecord } from '../../model/tenant';
-import type { ApiKeyStore, AuditLog, ImportLog, ImportResult, Page, PublishLog, SecretVault, SubscriptionStore, TenantStore, WebhookStore } from '../../ports';
+import type { EventTypeRecord } from '../../model/event-type';
+import type { EventTypeStore, ApiKeyStore, AuditLog, ImportLog, ImportResult, Page, PublishLog, SecretVault, SubscriptionStore, TenantStore, WebhookStore } from '../../ports';
 import { putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 import { MAX_STORED_BYTES, packDoc, storedBytes, toStoredJson, unpackDoc } from './stored-json';
@@ -348,6 +349,47 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       }
     }
     return { generation, ids };
+  }
+}
+
+/** Registered event types (pk=eventtype), versioned. */
+export class DynamoEventTypeStore implements EventTypeStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async get(type: string): Promise<EventTypeRecord | null> {
+    try {
+      return strip<EventTypeRecord>((await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: 'eventtype', sk: type }, ConsistentRead: true }))).Item);
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  async all(): Promise<EventTypeRecord[]> {
+    const out: EventTypeRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await partition<EventTypeRecord>(this.db, this.table, 'eventtype', 100, cursor);
+      out.push(...page.items);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return out;
+  }
+
+  async put(t: EventTypeRecord, expectedVersion: number | null): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: packDoc({ pk: 'eventtype', sk: t.type }, t, ['version'], 'The event type'),
+          ...(expectedVersion === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new VersionMismatchError(expectedVersion ?? 0, (await this.get(t.type))?.version);
+      throw unavailable('The config store', err);
+    }
   }
 }
 

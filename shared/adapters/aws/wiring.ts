@@ -1,8 +1,9 @@
 import { randomIds, systemClock } from '../../clock';
+import { cachedLoader } from '../../config-cache';
 import type { FunctionResources, Settings } from '../../env';
 import type { ManagementDeps, OutboundDeps } from '../../ports';
 import { documentClient, s3Client, sqsClient } from './clients';
-import { DynamoApiKeyStore, DynamoAuditLog, DynamoImportLog, DynamoPublishLog, DynamoSecretVault, DynamoSubscriptionStore, DynamoTenantStore, DynamoWebhookStore } from './dynamo-config-store';
+import { DynamoApiKeyStore, DynamoAuditLog, DynamoEventTypeStore, DynamoImportLog, DynamoPublishLog, DynamoSecretVault, DynamoSubscriptionStore, DynamoTenantStore, DynamoWebhookStore } from './dynamo-config-store';
 import { S3BackupStore } from './s3-backup-store';
 import { DynamoDeliveryStore } from './dynamo-delivery-store';
 import { SqsDeliveryQueue } from './sqs-delivery-queue';
@@ -52,7 +53,12 @@ export function outboundDeps(r: OutboundResources, s: Settings): OutboundDeps {
     });
     return (await entry.value).list;
   };
+  const eventTypes = new DynamoEventTypeStore(db, r.tables.config);
+  const eventType = cachedLoader((type) => eventTypes.get(type), ttlMs, systemClock);
   return {
+    eventTypes,
+    eventType: (type) => eventType(type),
+    strictEventTypes: s.HOOKLINE_STRICT_EVENT_TYPES === 'true',
     subscriptions,
     tenants: new DynamoTenantStore(db, r.tables.config),
     deliveries: new DynamoDeliveryStore(db, r.tables.deliveries),
