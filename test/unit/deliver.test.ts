@@ -85,6 +85,14 @@ describe('delivery outcomes and subscription health', () => {
     expect(calls).toMatchObject({ failing: ['2026-11-23T00:00:00.000Z'], published: ['delivery.failed'], metrics: ['DeliveryAttempts:failed'], disabled: [] });
   });
 
+  it('does not attempt before next_attempt_at: a message that arrives early (a hop of a long wait) waits for the rest', async () => {
+    const { d, calls } = deps(sub(), 200, '2026-11-23T00:00:00Z');
+    await d.deliveries.create({ ...delivery('dlv_early'), status: 'retrying', next_attempt_at: '2026-11-23T06:00:00.000Z' });
+    expect(await deliverOne(d, 'dlv_early')).toEqual({ kind: 'retry', delaySeconds: 6 * 3600 });
+    expect((await d.deliveries.get('dlv_early'))!.attempts).toEqual([]);
+    expect(calls.metrics).toEqual([]);
+  });
+
   it('disables a subscription whose deliveries have all failed for the configured days', async () => {
     const { d, calls } = deps(sub({ failing_since: '2026-11-17T00:00:00.000Z' }), 500, '2026-11-23T00:00:00Z');
     await d.deliveries.create(delivery('dlv_b'));
