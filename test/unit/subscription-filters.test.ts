@@ -200,6 +200,8 @@ describe('publishEvent with body templates', () => {
       deliveryQueue: { sendAll: async (ids: string[]) => void queued.push(...ids) },
       publishes: { get: async () => null, putIfAbsent: async () => true },
       allSubscriptions: async () => subs,
+      eventType: async () => null,
+      strictEventTypes: false,
       retentionDays: 30,
     } as unknown as OutboundDeps;
     return { d, created, queued };
