@@ -468,14 +468,16 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
       show(s, [subRow(s)], subCols);
     });
   for (const [verb, enabled, what] of [
-    ['pause', false, 'stop deliveries to a subscription (enabled: false)'],
-    ['resume', true, 'deliver to a subscription again (enabled: true)'],
+    // Disabling publishes nothing to the subscription (events in between are not kept for it); a pause that keeps
+    // a backlog is the API's pause/resume (CONTRACT section 8), which the CLI gets together with those routes.
+    ['disable', false, 'stop deliveries to a subscription (enabled: false; events published meanwhile are not delivered to it later)'],
+    ['enable', true, 'deliver to a subscription again (enabled: true)'],
   ] as const)
     cmd(subs, `${verb} <id>`, what, `hookline subscriptions ${verb} sub_6806d7fd5d`, 'getSubscription', 'replaceSubscription').action(async (id: string) => {
       const s = await editSub(id, { enabled });
       show(s, [subRow(s)], subCols);
     });
-  cmd(subs, 'recover <id>', 'after an outage: enable the subscription again and retry every failed delivery (newest first, at most --max)', 'hookline subscriptions recover sub_6806d7fd5d --max 500', 'getSubscription', 'replaceSubscription', 'listDeliveries', 'retryDelivery')
+  cmd(subs, 'recover <id>', 'after an outage: enable the subscription again if it was disabled and retry every failed delivery (newest first, at most --max)', 'hookline subscriptions recover sub_6806d7fd5d --max 500', 'getSubscription', 'replaceSubscription', 'listDeliveries', 'retryDelivery')
     .option('--max <n>', 'retry at most this many failed deliveries', '1000')
     .action(async (id: string, o: { max: string }) => {
       const a = api();

@@ -139,9 +139,9 @@ describe('the CLI, used by a person or a script', () => {
     expect(chosen.out).toContain('"n":2');
     const unsaved = await jsonOf('subscriptions', 'preview', '--endpoint', 'https://example.com/x', '--events', 'only.this', '--type', 'not.this');
     expect(unsaved).toMatchObject({ matched: false, reasons: [expect.any(String)] });
-    expect(await jsonOf('subscriptions', 'pause', sub.subscription_id)).toMatchObject({ enabled: false });
+    expect(await jsonOf('subscriptions', 'disable', sub.subscription_id)).toMatchObject({ enabled: false });
     expect(await jsonOf('subscriptions', 'recover', sub.subscription_id)).toMatchObject({ enabled: true, was_enabled: false, retried: 0 });
-    expect(await jsonOf('subscriptions', 'resume', sub.subscription_id)).toMatchObject({ enabled: true });
+    expect(await jsonOf('subscriptions', 'enable', sub.subscription_id)).toMatchObject({ enabled: true });
     expect((await jsonOf('subscriptions', 'rotate-secret', sub.subscription_id)).previous_secret_expires_at).toBeDefined();
     expect((await jsonOf('subscriptions', 'show', sub.subscription_id)).secret).not.toBe(sub.secret);
     expect((await jsonOf('event-types')).map((t: { type: string }) => t.type)).toContain('task.created');

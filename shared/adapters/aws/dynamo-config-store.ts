@@ -9,7 +9,7 @@ import type { SubscriptionRecord } from '../../model/subscription';
 import type { TenantRecord } from '../../model/tenant';
 import type { EventTypeRecord } from '../../model/event-type';
 import type { EventTypeStore, ApiKeyStore, AuditLog, ImportLog, ImportResult, Page, PublishLog, SecretVault, SubscriptionStore, TenantStore, WebhookStore } from '../../ports';
-import { putIfAbsent, queryPage } from './dynamo-helpers';
+import { deleteIfVersion, putIfAbsent, putIfVersion, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 import { MAX_STORED_BYTES, packDoc, storedBytes, toStoredJson, unpackDoc } from './stored-json';
 
@@ -87,44 +87,11 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   async replace(w: WebhookRecord, expectedVersion: number): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: webhookItem(w),
-          ConditionExpression: '#v = :v',
-          ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':v': expectedVersion },
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        const now = await this.get(w.webhook_id);
-        if (!now) throw new NotFoundError('Webhook', w.webhook_id);
-        throw new VersionMismatchError(expectedVersion, now.version);
-      }
-      throw unavailable('The config store', err);
-    }
+    await putIfVersion(this.db, this.table, webhookItem(w), expectedVersion, { kind: 'Webhook', id: w.webhook_id, current: () => this.get(w.webhook_id) }, 'The config store');
   }
 
   async delete(id: string, expectedVersion?: number): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { pk: 'webhook', sk: id },
-          ConditionExpression: expectedVersion === undefined ? 'attribute_exists(pk)' : '#v = :v',
-          ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        const now = await this.get(id);
-        if (!now) throw new NotFoundError('Webhook', id);
-        throw new VersionMismatchError(expectedVersion ?? 0, now.version);
-      }
-      throw unavailable('The config store', err);
-    }
+    await deleteIfVersion(this.db, this.table, { pk: 'webhook', sk: id }, expectedVersion, { kind: 'Webhook', id, current: () => this.get(id) }, 'The config store');
   }
 }
 
@@ -232,24 +199,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async replace(s: SubscriptionRecord, expectedVersion: number): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: subscriptionItem(s),
-          ConditionExpression: '#v = :v',
-          ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':v': expectedVersion },
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        const now = await this.get(s.subscription_id);
-        if (!now) throw new NotFoundError('Subscription', s.subscription_id);
-        throw new VersionMismatchError(expectedVersion, now.version);
-      }
-      throw unavailable('The config store', err);
-    }
+    await putIfVersion(this.db, this.table, subscriptionItem(s), expectedVersion, { kind: 'Subscription', id: s.subscription_id, current: () => this.get(s.subscription_id) }, 'The config store');
     // Every container's publish sees the change at its next check of the counter.
     await this.touchIndex(s.tenant_id ?? null, {}).catch(() => undefined);
   }
@@ -416,36 +366,11 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async replace(t: TenantRecord, expectedVersion: number): Promise<void> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: tenantItem(t), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }));
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        const now = await this.get(t.tenant_id);
-        if (!now) throw new NotFoundError('Tenant', t.tenant_id);
-        throw new VersionMismatchError(expectedVersion, now.version);
-      }
-      throw unavailable('The config store', err);
-    }
+    await putIfVersion(this.db, this.table, tenantItem(t), expectedVersion, { kind: 'Tenant', id: t.tenant_id, current: () => this.get(t.tenant_id) }, 'The config store');
   }
 
   async delete(id: string, expectedVersion?: number): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { pk: 'tenant', sk: id },
-          ConditionExpression: expectedVersion === undefined ? 'attribute_exists(pk)' : '#v = :v',
-          ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        const now = await this.get(id);
-        if (!now) throw new NotFoundError('Tenant', id);
-        throw new VersionMismatchError(expectedVersion ?? 0, now.version);
-      }
-      throw unavailable('The config store', err);
-    }
+    await deleteIfVersion(this.db, this.table, { pk: 'tenant', sk: id }, expectedVersion, { kind: 'Tenant', id, current: () => this.get(id) }, 'The config store');
   }
 }
 

@@ -1,4 +1,5 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError, VersionMismatchError } from '../../errors';
 import type { Page } from '../../ports';
 import { decodeCursor, encodeCursor } from './cursor';
 import { isConditionFailed, unavailable } from './errors';
@@ -10,6 +11,46 @@ export async function putIfAbsent(db: DynamoDBDocumentClient, table: string, ite
     return true;
   } catch (err) {
     if (isConditionFailed(err)) return false;
+    throw unavailable(what, err);
+  }
+}
+
+/** The resource a versioned write is about: what to call it in a 404, and how to read its current version. */
+export interface Versioned {
+  kind: string;
+  id: string;
+  current: () => Promise<{ version: number } | null>;
+}
+
+/** A failed version condition: 404 when the item is gone, else 412 with the version it has now. */
+async function versionConflict(of: Versioned, expected: number | undefined): Promise<Error> {
+  const now = await of.current();
+  return now ? new VersionMismatchError(expected ?? 0, now.version) : new NotFoundError(of.kind, of.id);
+}
+
+/** Replaces `item` only while the stored one still has `expectedVersion` (optimistic locking). */
+export async function putIfVersion(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>, expectedVersion: number, of: Versioned, what: string): Promise<void> {
+  try {
+    await db.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }));
+  } catch (err) {
+    if (isConditionFailed(err)) throw await versionConflict(of, expectedVersion);
+    throw unavailable(what, err);
+  }
+}
+
+/** Deletes the item at `key` if it exists and, when `expectedVersion` is given, still has that version. */
+export async function deleteIfVersion(db: DynamoDBDocumentClient, table: string, key: Record<string, unknown>, expectedVersion: number | undefined, of: Versioned, what: string): Promise<void> {
+  try {
+    await db.send(
+      new DeleteCommand({
+        TableName: table,
+        Key: key,
+        ConditionExpression: expectedVersion === undefined ? 'attribute_exists(pk)' : '#v = :v',
+        ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailed(err)) throw await versionConflict(of, expectedVersion);
     throw unavailable(what, err);
   }
 }
