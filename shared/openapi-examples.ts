@@ -40,6 +40,10 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
     event_type: 'issues.opened',
     payload: { action: 'opened', issue: { number: 7, title: 'Crash on start', labels: [{ name: 'question' }] }, sender: { login: 'octocat' } },
   },
+  previewUnsavedCommand: {
+    provider: 'jira',
+    command: { trigger: 'jira:issue_created', action: 'create_task', agent: 'planning', template: 'New Jira ticket: {{issue.key}} - {{issue.summary}}' },
+  },
   updateCommand: { trigger: 'issues.labeled', action: 'comment', template: 'Thanks {{sender}}, we are on it.', conditions: { label: 'urgent' } },
   patchTask: { status: 'done', result: { summary: 'Fixed in #42' } },
   commentOnEvent: { event_id: 'evt_8f14e45fceea167a5a36dedd4b', message: 'I am looking into this.' },

@@ -10,7 +10,7 @@ import type { Scope } from './model/api-key';
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyView } from './model/api-key';
 import { AuditEntry, AuditQuery } from './model/audit';
 import { IsoTime, ListQuery, Page, ResourceId, Warnings } from './model/common';
-import { CommandPreview, CommandPreviewInput } from './model/command-preview';
+import { CommandPreview, CommandPreviewInput, UnsavedCommandPreviewInput } from './model/command-preview';
 import { EventDetail, EventListQuery, EventSummary } from './model/event';
 import { TaskListQuery, TaskPatch, TaskView } from './model/task';
 import { TenantCreate, TenantId, TenantReplace, TenantView } from './model/tenant';
@@ -117,6 +117,7 @@ const table = [
   r({ method: 'GET', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'listCommands', etag: true, scope: 'read', tag: 'commands', summary: "List a webhook's commands", params: WebhookParams, success: { status: 200, schema: CommandList }, errors: [404] }),
   r({ method: 'POST', path: '/api/webhooks/{id}/commands', fn: 'api', operation: 'addCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Add a command', params: WebhookParams, body: CommandInput, success: { status: 201, schema: CommandSaved }, errors: [400, 404, 409, 412] }),
   r({ method: 'POST', path: '/api/webhooks/{id}/commands/preview', fn: 'api', operation: 'previewCommand', scope: 'read', tag: 'commands', summary: "Try a command on a stored event, a payload or the provider's sample event, with the consumer's matching and rendering; changes nothing", params: WebhookParams, body: CommandPreviewInput, success: { status: 200, schema: CommandPreview }, errors: [400, 404] }),
+  r({ method: 'POST', path: '/api/commands/preview', fn: 'api', operation: 'previewUnsavedCommand', scope: 'read', tag: 'commands', summary: "Try a command for a webhook not saved yet (its provider), on a payload or the provider's sample event, with the consumer's matching and rendering; changes nothing", body: UnsavedCommandPreviewInput, success: { status: 200, schema: CommandPreview }, errors: [400] }),
   r({ method: 'PUT', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'updateCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Replace a command', params: CommandParams, body: CommandInput, success: { status: 200, schema: CommandSaved }, errors: [400, 404, 412] }),
   r({ method: 'DELETE', path: '/api/webhooks/{id}/commands/{cmd_id}', fn: 'api', operation: 'deleteCommand', ifMatch: true, scope: 'write', tag: 'commands', summary: 'Delete a command', params: CommandParams, success: { status: 204, schema: null }, errors: [404, 412] }),
 

@@ -48,6 +48,7 @@ const OPS = {
   listBackups: ['GET', '/api/webhooks/{id}/backups'],
   restoreWebhook: ['POST', '/api/webhooks/{id}/restore'],
   previewCommand: ['POST', '/api/webhooks/{id}/commands/preview'],
+  previewUnsavedCommand: ['POST', '/api/commands/preview'],
   listEvents: ['GET', '/api/webhooks/{id}/events'],
   getEvent: ['GET', '/api/webhooks/{id}/events/{event_id}'],
   replayEvent: ['POST', '/api/webhooks/{id}/events/{event_id}/replay'],

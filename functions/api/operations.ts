@@ -6,7 +6,7 @@ import { routes } from '../../shared/routes';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
 import type { ManagementDeps } from '../../shared/ports';
 import { getEventJson, listEvents } from '../../shared/usecases/events';
-import { previewCommand } from '../../shared/usecases/preview-command';
+import { previewCommand, previewUnsavedCommand } from '../../shared/usecases/preview-command';
 import { sendTestDelivery } from '../../shared/usecases/test-webhook';
 import { getTask, listTasks, patchTask } from '../../shared/usecases/tasks';
 import { publicTask } from '../../shared/actions/runner';
@@ -100,6 +100,9 @@ export const operations: Record<string, Op> = {
   },
   async previewCommand(deps, req) {
     return json(200, await previewCommand(deps, req.params.id, req.body));
+  },
+  async previewUnsavedCommand(deps, req) {
+    return json(200, await previewUnsavedCommand(deps, req.body));
   },
   async updateCommand(deps, req) {
     return json(200, savedCommand(await wh.updateCommand(deps, req.principal, req.params.id, req.params.cmd_id, req.body, req.ifMatch)));

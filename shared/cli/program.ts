@@ -296,12 +296,32 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
         ...(payload ? { payload } : {}),
         ...(o.eventType ? { event_type: o.eventType } : {}),
       });
-      if (json()) return show(r);
-      io.out(`${r.matched ? 'MATCHES' : 'DOES NOT MATCH'} (${r.event?.source ?? 'event'} ${r.event?.event_type ?? ''}${r.event?.event_id ? ` ${r.event.event_id}` : ''})`);
-      for (const reason of r.reasons ?? []) io.out(`  - ${reason}`);
-      if (r.rendered !== null && r.rendered !== undefined) io.out(`rendered:\n${r.rendered}`);
-      if (r.missing?.length) io.out(`empty variables: ${r.missing.join(', ')}`);
+      printPreview(r);
     });
+  commandOptions(
+    cmd(commands, 'preview-unsaved', "try a command for a webhook that does not exist yet (only its provider) on a payload or the provider's sample; changes nothing", 'hookline commands preview-unsaved --provider jira --trigger jira:issue_created --action create_task --agent planning --template "New Jira ticket: {{issue.key}}"', 'previewUnsavedCommand'),
+  )
+    .requiredOption('--provider <provider>', 'github, gitlab, jira, slack, sentry, stripe, clerk, standard, linear, shopify or custom')
+    .option('--payload <path>', 'a JSON payload file (needs --event-type)')
+    .option('--event-type <type>', "the payload's event type, e.g. issues.opened")
+    .action(async (o: Record<string, string | undefined>) => {
+      const payload = o.payload === undefined ? undefined : jsonInput({ file: o.payload }, 'the payload');
+      printPreview(
+        await api().call('POST', '/api/commands/preview', {
+          provider: o.provider,
+          command: commandBody(o),
+          ...(payload ? { payload } : {}),
+          ...(o.eventType ? { event_type: o.eventType } : {}),
+        }),
+      );
+    });
+  function printPreview(r: any) {
+    if (json()) return show(r);
+    io.out(`${r.matched ? 'MATCHES' : 'DOES NOT MATCH'} (${r.event?.source ?? 'event'} ${r.event?.event_type ?? ''}${r.event?.event_id ? ` ${r.event.event_id}` : ''})`);
+    for (const reason of r.reasons ?? []) io.out(`  - ${reason}`);
+    if (r.rendered !== null && r.rendered !== undefined) io.out(`rendered:\n${r.rendered}`);
+    if (r.missing?.length) io.out(`empty variables: ${r.missing.join(', ')}`);
+  }
 
   // Events
   const events = group('events', 'event log and interactive answers');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Warnings } from './common';
-import { CommandInput } from './webhook';
+import { CommandInput, Provider, Verification } from './webhook';
 
 /** `POST /api/webhooks/{id}/commands/preview`: a command and the event to try it on (a stored one, a payload, or the provider's sample). */
 export const CommandPreviewInput = z
@@ -35,3 +35,24 @@ export const CommandPreview = z
   })
   .meta({ id: 'CommandPreview' });
 export type CommandPreview = z.infer<typeof CommandPreview>;
+
+/**
+ * `POST /api/commands/preview`: the same preview for a webhook that is not saved yet (the console's create page):
+ * the provider (and, for `custom`, its verification) stands in for the webhook; the event is a payload or the
+ * provider's sample. Without the webhook's reply settings the loop guard knows no bot user and Slack channel
+ * names cannot be looked up (such a condition fails closed, with the reason).
+ */
+export const UnsavedCommandPreviewInput = z
+  .object({
+    provider: Provider,
+    verification: Verification.optional(),
+    command: CommandInput,
+    payload: z.record(z.string(), z.unknown()).optional().meta({ description: 'A payload to try the command on; needs event_type' }),
+    event_type: z.string().min(1).max(200).optional().meta({ example: 'issues.opened', description: "The payload's event type (Hookline's name, as the event log shows it)" }),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.payload !== undefined && b.event_type === undefined) ctx.addIssue({ code: 'custom', path: ['event_type'], message: 'a payload needs its event_type' });
+  })
+  .meta({ id: 'UnsavedCommandPreviewInput' });
+export type UnsavedCommandPreviewInput = z.infer<typeof UnsavedCommandPreviewInput>;

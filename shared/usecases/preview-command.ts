@@ -4,8 +4,8 @@ import { explainCommand } from '../commands/match';
 import { senderOf } from '../commands/sender';
 import { commandText } from '../commands/default-prompt';
 import { NotFoundError, ValidationError } from '../errors';
-import type { CommandPreview, CommandPreviewInput } from '../model/command-preview';
-import type { Command } from '../model/webhook';
+import type { CommandPreview, CommandPreviewInput, UnsavedCommandPreviewInput } from '../model/command-preview';
+import type { Command, WebhookRecord } from '../model/webhook';
 import type { ManagementDeps } from '../ports';
 import { storedPayloadText } from './events';
 import { decodePayload } from './process-events';
@@ -23,7 +23,36 @@ type Deps = Pick<ManagementDeps, 'webhooks' | 'events' | 'payloads' | 'clock' | 
  * the provider's sample event.
  */
 export async function previewCommand(deps: Deps, webhookId: string, input: CommandPreviewInput): Promise<CommandPreview> {
-  const webhook = await getWebhook(deps, webhookId);
+  return previewOn(deps, await getWebhook(deps, webhookId), input);
+}
+
+/**
+ * The same preview for a webhook that is not saved yet (the console's create page): the provider stands in for
+ * the webhook, with a throwaway secret for the provider's signed sample and no reply settings.
+ */
+export async function previewUnsavedCommand(deps: Deps, input: UnsavedCommandPreviewInput): Promise<CommandPreview> {
+  const at = deps.clock.now().toISOString();
+  const draft: WebhookRecord = {
+    webhook_id: 'unsaved',
+    name: 'unsaved',
+    provider: input.provider,
+    // Only signs the provider's sample inside this preview; never stored or shown.
+    secret: `whsec_${Buffer.alloc(32).toString('base64')}`,
+    previous_secrets: [],
+    enabled: true,
+    commands: [],
+    ...(input.verification ? { verification: input.verification } : {}),
+    created_at: at,
+    created_by: 'preview',
+    updated_at: at,
+    updated_by: 'preview',
+    version: 0,
+  };
+  return previewOn(deps, draft, { command: input.command, payload: input.payload, event_type: input.event_type });
+}
+
+async function previewOn(deps: Deps, webhook: WebhookRecord, input: CommandPreviewInput): Promise<CommandPreview> {
+  const webhookId = webhook.webhook_id;
   let source: CommandPreview['event']['source'];
   let ev: SampleEvent;
   if (input.event_id !== undefined) {

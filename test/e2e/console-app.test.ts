@@ -82,6 +82,9 @@ describe('the console', () => {
     await first.getByLabel('Trigger').fill('payment_intent.succeeded');
     await first.getByLabel('Agent').fill('billing');
     await first.getByLabel('Template').fill('Check payment {{data.object.id}} of {{data.object.amount}}');
+    // Before the webhook exists the preview runs on the provider's sample through POST /api/commands/preview.
+    await first.getByText('✓ Matches').waitFor();
+    await expect(first.locator('.preview pre').textContent()).resolves.toMatch(/^Check payment pi_\w+ of \d+$/);
     await checkPage('webhook-create');
     await page.getByRole('button', { name: 'Create webhook' }).click();
     await page.getByText('shown once').waitFor();

@@ -167,3 +167,23 @@ describe('command preview (POST /api/webhooks/{id}/commands/preview)', () => {
     expect(other.status).toBe(404);
   });
 });
+
+describe('command preview before the webhook exists (POST /api/commands/preview)', () => {
+  const preview = (body: unknown) =>
+    fetch(`${s.url}/api/commands/preview`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it("runs the same matching and rendering on the provider's sample or a payload, with only the provider given", async () => {
+    const jira = (await (await preview({ provider: 'jira', command: { trigger: 'jira:issue_created', action: 'create_task', agent: 'planning', template: 'New Jira ticket: {{issue.key}} - {{issue.summary}}' } })).json()) as any;
+    expect(jira).toMatchObject({ matched: true, reasons: [], missing: [], warnings: [], event: { source: 'sample', event_type: 'jira:issue_created' } });
+    expect(jira.rendered).toMatch(/^New Jira ticket: [A-Z]+-\d+ - \S/);
+    const gh = (await (await preview({ provider: 'github', command: { trigger: 'issues.opened', action: 'comment', template: 'Hi {{sender}}', conditions: { labels: ['bug'] } }, payload: issue('x', ['question']), event_type: 'issues.opened' })).json()) as any;
+    expect(gh).toEqual({ matched: false, reasons: ['labels: none of "bug" is on the event (it has "question")'], rendered: 'Hi octocat', missing: [], warnings: [], event: { source: 'payload', event_type: 'issues.opened' } });
+    const before = (await (await s.admin('/api/webhooks?limit=100')).json()) as any;
+    expect(before.items.map((w: any) => w.webhook_id)).not.toContain('unsaved');
+  });
+
+  it('answers 400 naming the field for an unknown provider or an invalid command', async () => {
+    const bad = (await (await preview({ provider: 'myspace', command: { trigger: '*', action: 'create_task' } })).json()) as any;
+    expect(bad.error.details.map((d: any) => d.path)).toEqual(expect.arrayContaining(['provider', 'command.agent']));
+  });
+});

@@ -1,8 +1,8 @@
 /**
  * The command builder: trigger (with the provider's event names), action, agent, priority,
  * conditions (labels, body_contains, channel, field ops, regex) and template, with a live preview
- * from `POST /api/webhooks/{id}/commands/preview`: the consumer's own matching and rendering, so
- * what it shows is what will happen.
+ * from `POST /api/webhooks/{id}/commands/preview` (or `POST /api/commands/preview` on the create page, before
+ * the webhook exists): the consumer's own matching and rendering, so what it shows is what will happen.
  */
 import { useEffect, useId, useState } from 'preact/hooks';
 import { useContext } from 'preact/hooks';
@@ -19,7 +19,7 @@ type PreviewAnswer = Res<'previewCommand'>;
 type PreviewBody = Body<'previewCommand'>;
 
 /** The live preview: re-runs (debounced) whenever the command or the chosen event changes. */
-function Preview({ webhookId, command, events }: { webhookId?: string; command: CommandInput; events: { event_id: string; event_type: string }[] }) {
+function Preview({ webhookId, provider, command, events }: { webhookId?: string; provider: ProviderId; command: CommandInput; events: { event_id: string; event_type: string }[] }) {
   const [source, setSource] = useState('sample');
   const [payload, setPayload] = useState('');
   const [eventType, setEventType] = useState('');
@@ -28,7 +28,6 @@ function Preview({ webhookId, command, events }: { webhookId?: string; command: 
   const [busy, setBusy] = useState(false);
   const body = JSON.stringify(command);
   useEffect(() => {
-    if (!webhookId) return;
     let cancelled = false;
     const t = setTimeout(async () => {
       let req: PreviewBody = { command };
@@ -42,7 +41,10 @@ function Preview({ webhookId, command, events }: { webhookId?: string; command: 
       } else if (source !== 'sample') req = { command, event_id: source };
       setBusy(true);
       try {
-        const r = await get('previewCommand', { params: { id: webhookId }, body: req });
+        // Before the webhook exists its provider stands in for it (payloads and samples only).
+        const r = webhookId
+          ? await get('previewCommand', { params: { id: webhookId }, body: req })
+          : await get('previewUnsavedCommand', { body: { provider, command: req.command, ...('payload' in req ? { payload: req.payload, event_type: req.event_type } : {}) } });
         if (!cancelled) {
           setAnswer(r);
           setError(undefined);
@@ -60,13 +62,7 @@ function Preview({ webhookId, command, events }: { webhookId?: string; command: 
       cancelled = true;
       clearTimeout(t);
     };
-  }, [webhookId, body, source, payload, eventType]);
-  if (!webhookId)
-    return (
-      <div class="preview">
-        <p class="muted">The live preview runs against this webhook's provider once it exists: create the webhook, then edit it to see each command's preview.</p>
-      </div>
-    );
+  }, [webhookId, provider, body, source, payload, eventType]);
   return (
     <div class={`preview ${answer ? (answer.matched ? 'matched' : 'unmatched') : ''}`} aria-live="polite" aria-busy={busy}>
       <div class="row">
@@ -215,7 +211,7 @@ export function CommandEditor(p: {
         hint="Mustache against the payload, e.g. Analyze issue: {{issue.title}}"
       />
       <CheckField label="Stop: run no lower-priority command after this one" path={`${path}.stop`} checked={d.stop} onValue={(v) => set({ stop: v })} />
-      <Preview webhookId={p.webhookId} command={commandOf(d)} events={p.events} />
+      <Preview webhookId={p.webhookId} provider={p.provider} command={commandOf(d)} events={p.events} />
     </fieldset>
   );
 }
