@@ -80,7 +80,7 @@ export function makeEffects(deps: EffectDeps): Record<'comment' | 'ask' | 'respo
 
     async forward(ctx) {
       const url = checkUrl(ctx.command.forward_url!, { allowPrivate: deps.allowPrivateTargets });
-      const body = ctx.command.template ? ctx.text : JSON.stringify(ctx.payload);
+      const body = ctx.command.template ? ctx.text : (ctx.json_text ?? JSON.stringify(ctx.payload));
       const deliveryId = actionId('fwd', ctx.event.event_id, ctx.command.command_id);
       const headers = {
         ...deliveryHeaders({

@@ -20,6 +20,11 @@ export interface ActionEvent {
 export interface ActionContext {
   event: ActionEvent;
   payload: unknown;
+  /**
+   * The payload's JSON text exactly as the provider sent it (JSON deliveries only): what a `forward` without a
+   * template sends, so the bytes are the provider's and a deeply nested payload is never serialized again.
+   */
+  json_text?: string;
   webhook: WebhookRecord;
   command: Command;
   /** The command's template rendered against the payload (empty when it has none). */

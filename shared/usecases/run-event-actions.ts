@@ -85,7 +85,10 @@ async function runOne(deps: RunEventActionsDeps, msg: ActionMessage, lastAttempt
   if (!webhook) return finish(record.actions, 'webhook was deleted before its actions ran');
 
   const gz = record.payload_ref.length < 0 ? await deps.payloads.getObject(record.payload_ref.key) : await deps.payloads.getRange(record.payload_ref);
-  const payload = decodePayload(gunzipSync(gz), record.content_type);
+  const raw = gunzipSync(gz);
+  const payload = decodePayload(raw, record.content_type);
+  // A form-encoded delivery has no JSON text of its own: its forward is the decoded form as JSON.
+  const jsonText = record.content_type === 'application/x-www-form-urlencoded' ? undefined : raw.toString('utf8');
   const ctx: EventContext = { payload, event_type: record.event_type, provider: record.provider, webhook_id: record.webhook_id };
   ctx.sender = senderOf(ctx.provider, payload);
   const event = { event_id: record.event_id, webhook_id: record.webhook_id, provider: record.provider, event_type: record.event_type, delivery_id: record.delivery_id, received_at: record.received_at };
@@ -97,7 +100,7 @@ async function runOne(deps: RunEventActionsDeps, msg: ActionMessage, lastAttempt
     if (!command) gone.push({ command_id: m.command_id, action: m.action, status: 'skipped', error: 'the command was removed before it ran' } as ActionResult);
     else {
       const r = commandText(command, ctx);
-      contexts.push({ event, payload, webhook, command, text: r.text, missing: r.missing, sender: ctx.sender });
+      contexts.push({ event, payload, json_text: jsonText, webhook, command, text: r.text, missing: r.missing, sender: ctx.sender });
     }
   }
   const results = await runActions(deps.runner, contexts, lastAttempt, deadline);

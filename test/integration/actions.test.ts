@@ -65,8 +65,7 @@ afterAll(async () => {
   sink.close();
 });
 
-async function github(event: string, payload: unknown, delivery: string) {
-  const body = JSON.stringify(payload);
+async function github(event: string, payload: unknown, delivery: string, body = JSON.stringify(payload)) {
   const r = await fetch(`${s.url}/webhooks/github/gh-act`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(SECRET, body) },
@@ -109,6 +108,16 @@ describe('actions against the providers (fake APIs on loopback)', () => {
     await done('gh-act', await github('issue_comment', comment('octocat', 'no mention'), 'act-1b'));
     expect(fake.requestsFor('github')).toHaveLength(1);
     expect(sunk).toHaveLength(1);
+  });
+
+  it('forwards the JSON text exactly as the provider sent it, also a payload 10,000 levels deep', async () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const body = `{"action":"opened", "issue":{"number":13,"title":"Deep","body":"x"},"repository":${JSON.stringify(repo)},"sender":{"login":"octocat"},"deep":${deep}}`;
+    const before = sunk.length;
+    const ev = await done('gh-act', await github('issues', null, 'act-deep', body));
+    expect(ev.actions.find((a: { command_id: string }) => a.command_id === 'cmd_fwd')).toMatchObject({ status: 'succeeded' });
+    expect(sunk).toHaveLength(before + 1);
+    expect(sunk.at(-1)!.body).toBe(body);
   });
 
   it('asks on @agent, and the next human comment on the thread answers the question', async () => {
