@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../shared/cli/program';
+import { cliAgainst } from '../support/cli';
 import { startTestStack, TEST_ADMIN_KEY } from '../support/in-process-stack';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
@@ -20,12 +20,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   const r = await s.admin(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }), headers });
   return { status: r.status, body: (r.status === 204 ? null : await r.json()) as any };
 }
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: { HOOKLINE_URL: s.url, HOOKLINE_KEY: TEST_ADMIN_KEY } });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliAgainst(() => s.url, TEST_ADMIN_KEY);
 
 const tracker = {
   webhook_id: 'rt-issues',
