@@ -1,4 +1,41 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LogContext, Logger } from './ports';
+
+/**
+ * The invocation a log line is written in: the Lambda request id (`function_request_id`) and the
+ * function's name, on every line of every logger while the handler runs (set by `lambdaEntry`).
+ * Kept per async context, not on a shared logger, so concurrent invocations in one process (the
+ * local stack runs every function in one) never mix their ids.
+ */
+const invocation = new AsyncLocalStorage<LogContext>();
+
+/** The ids of the invocation this code runs in, if any. */
+export function invocationIds(): LogContext | undefined {
+  return invocation.getStore();
+}
+
+/** The Lambda context fields the log lines use. */
+export interface InvocationContext {
+  awsRequestId: string;
+  functionName: string;
+}
+
+/**
+ * The one entry wrapper of every function: runs the handler with its invocation's ids
+ * (`function_request_id`, `function_name`) on all its log lines.
+ */
+export function lambdaEntry<E, C extends InvocationContext, R>(handler: (event: E, context?: C) => Promise<R>): (event: E, context?: C) => Promise<R> {
+  return (event, context) => (context ? invocation.run({ function_request_id: context.awsRequestId, function_name: context.functionName }, () => handler(event, context)) : handler(event, context));
+}
+
+/**
+ * The ids every line about one inbound event carries. Its trace id is its event id: deterministic
+ * (a provider's retry of the same delivery has the same event id, so it joins the same trace), and
+ * carried to the tasks, actions and outbound deliveries the event causes.
+ */
+export function eventLogIds(e: { event_id: string; webhook_id: string; delivery_id?: string | null }): LogContext {
+  return { trace_id: e.event_id, event_id: e.event_id, webhook_id: e.webhook_id, ...(e.delivery_id !== undefined ? { delivery_id: e.delivery_id } : {}) };
+}
 
 /** Keys whose values never reach a log line (secrets, tokens, keys, signatures, authorization headers). */
 const SECRET_KEY = /secret|token|password|authorization|signature|api[-_]?key|admin[-_]?key|^key$|cookie/i;
@@ -13,7 +50,8 @@ export function redact(value: unknown, depth = 0): unknown {
 
 /** A JSON-lines logger on stdout (stderr for errors): for tests and before a function's deps exist. */
 export function jsonLogger(context: LogContext = {}, write: (line: string, level: string) => void = (line, level) => (level === 'ERROR' ? console.error(line) : console.log(line))): Logger {
-  const emit = (level: string) => (message: string, extra?: Record<string, unknown>) => write(JSON.stringify({ level, message, ...context, ...(redact(extra ?? {}) as object) }), level);
+  const emit = (level: string) => (message: string, extra?: Record<string, unknown>) =>
+    write(JSON.stringify({ level, message, ...invocationIds(), ...context, ...(redact(extra ?? {}) as object) }), level);
   return { debug: emit('DEBUG'), info: emit('INFO'), warn: emit('WARN'), error: emit('ERROR'), with: (ids) => jsonLogger({ ...context, ...ids }, write) };
 }
 

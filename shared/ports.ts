@@ -205,6 +205,8 @@ export interface InternalEvents {
 export interface EventOrigin {
   key: string;
   at: string;
+  /** The trace the event belongs to (the inbound event that caused it); its deliveries carry it. Default: the event's own id. */
+  trace_id?: string;
 }
 
 /** Webhook config backups, one object per version, secrets excluded. */
@@ -294,6 +296,8 @@ export interface OutboundDeps {
   retentionDays: number;
   /** Set when a tenant-bound key acts (usecases/tenant-scope.ts): the stores show only this tenant's records, and what it creates belongs to it. */
   tenant?: string;
+  /** One INFO line per published event (trace, event and tenant ids, deliveries made). */
+  log?: Logger;
 }
 
 /** Everything the management use cases need; tests pass whatever adapters fit. */

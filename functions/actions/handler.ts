@@ -3,11 +3,12 @@ import { settleBatch, type BatchOutcomes } from '../../shared/adapters/aws/sqs-b
 import { functions, queues } from '../../shared/resources';
 import { runEventActions } from '../../shared/usecases/run-event-actions';
 import { wire, type ActionsDeps } from './wiring';
+import { lambdaEntry } from '../../shared/log';
 
 let deps: ActionsDeps | undefined;
 
 /** The actions queue's consumer: provider-facing commands, then the event's final record. */
-export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+async function handle(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   deps ??= wire();
   // No action starts unless it can end 5 s before the function times out.
   const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? functions.actions.timeoutSeconds * 1000) - 5_000;
@@ -16,3 +17,5 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     return new Map(retries.map((r) => [r.messageId, { kind: 'retry', delaySeconds: r.delaySeconds }])) as BatchOutcomes;
   });
 }
+
+export const handler = lambdaEntry(handle);

@@ -1,11 +1,12 @@
 import type { SNSEvent } from 'aws-lambda';
 import { publishAlarmChange, type AlertOutcome } from '../../shared/usecases/alerts';
 import { wire, type AlerterDeps } from './wiring';
+import { lambdaEntry } from '../../shared/log';
 
 let deps: AlerterDeps | undefined;
 
 /** The alerts topic's subscriber: each alarm state change becomes alert.triggered / alert.resolved. */
-export async function handler(event: SNSEvent): Promise<AlertOutcome[]> {
+async function handle(event: SNSEvent): Promise<AlertOutcome[]> {
   deps ??= wire();
   const out: AlertOutcome[] = [];
   for (const r of event.Records) {
@@ -15,3 +16,5 @@ export async function handler(event: SNSEvent): Promise<AlertOutcome[]> {
   }
   return out;
 }
+
+export const handler = lambdaEntry(handle);

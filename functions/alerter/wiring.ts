@@ -13,5 +13,5 @@ export interface AlerterDeps {
 export function wire(): AlerterDeps {
   const { resources, settings } = loadEnv('alerter');
   const { log } = lambdaLogger();
-  return { internal: internalEvents(outboundDeps(resources, settings), (message, extra) => log.error(message, extra)), log };
+  return { internal: internalEvents(outboundDeps(resources, settings, log), (message, extra) => log.error(message, extra)), log };
 }

@@ -2,6 +2,7 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import type { AuthContext } from '../../shared/http/api-handler';
 import { authenticate, bearerToken } from '../../shared/usecases/api-keys';
 import { wire, type AuthorizerDeps } from './wiring';
+import { lambdaEntry } from '../../shared/log';
 
 let deps: AuthorizerDeps | undefined;
 
@@ -12,7 +13,7 @@ const allow = (context: AuthContext) => ({ isAuthorized: true, context });
  * at once). It always allows and passes the verdict as context: the API answers 401/403 with the
  * contract's error body, which API Gateway's own deny responses cannot carry.
  */
-export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthContext>> {
+async function handle(event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthContext>> {
   deps ??= wire();
   const key = bearerToken(event.headers?.authorization ?? event.headers?.Authorization);
   if (!key) return allow({ auth: 'missing' });
@@ -20,3 +21,5 @@ export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promis
   if (!principal) return allow({ auth: 'invalid' });
   return allow({ auth: 'ok', key_id: principal.key_id, name: principal.name, scopes: principal.scopes.join(','), ...(principal.tenant_id ? { tenant_id: principal.tenant_id } : {}) });
 }
+
+export const handler = lambdaEntry(handle);

@@ -29,7 +29,7 @@ export function wire(): ConsumerDeps {
   const store = new DynamoWebhookStore(db, resources.tables.config);
   const questions = new DynamoQuestionStore(db, resources.tables.questions);
   const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
-  const internal = internalEvents(outboundDeps(resources, settings), (message, extra) => log.error(message, extra));
+  const internal = internalEvents(outboundDeps(resources, settings, log), (message, extra) => log.error(message, extra));
   return {
     internal,
     loadWebhook: cachedLoader((id) => store.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock),

@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { eachRecord, settleBatch } from '../../shared/adapters/aws/sqs-batch';
 import { deliverOne } from '../../shared/usecases/deliver';
 import { wire, type DelivererDeps } from './wiring';
+import { lambdaEntry } from '../../shared/log';
 
 let deps: DelivererDeps | undefined;
 
@@ -9,7 +10,9 @@ let deps: DelivererDeps | undefined;
 const attempt = eachRecord<DelivererDeps>((d, r) => deliverOne(d, (JSON.parse(r.body) as { delivery_id: string }).delivery_id));
 
 /** The deliveries queue's consumer. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
   deps ??= wire();
   return settleBatch(deps, event, attempt);
 }
+
+export const handler = lambdaEntry(handle);

@@ -36,7 +36,7 @@ export function wire(): DelivererDeps {
       await subscriptions.replace({ ...rest, ...(value ? { failing_since: value } : {}), version: s.version + 1 }, s.version).catch(() => undefined);
     },
     autoDisableAfterDays: settings.AUTO_DISABLE_AFTER_DAYS,
-    internal: internalEvents(outboundDeps(resources, settings), (message, extra) => log.error(message, extra)),
+    internal: internalEvents(outboundDeps(resources, settings, log), (message, extra) => log.error(message, extra)),
     metrics: emfMetrics(),
     clock: systemClock,
     sqs: sqsClient(),

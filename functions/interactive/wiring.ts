@@ -8,6 +8,7 @@ import { SqsEventQueue } from '../../shared/adapters/aws/sqs-event-queue';
 import { randomIds, systemClock } from '../../shared/clock';
 import { guardedFetchFn } from '../../shared/delivery/fetch-adapter';
 import { loadEnv } from '../../shared/env';
+import { lambdaLogger } from '../../shared/adapters/aws/powertools';
 import type { InteractiveDeps } from '../../shared/usecases/interactive';
 
 /** The interactive function's composition root. */
@@ -25,5 +26,6 @@ export function wire(): InteractiveDeps {
     effects: makeEffects({ questions, clock: systemClock, fetch: guardedFetchFn(allowPrivate), allowPrivateTargets: allowPrivate }),
     clock: systemClock,
     ids: randomIds,
+    log: lambdaLogger().log,
   };
 }

@@ -11,13 +11,13 @@ import type { Logger } from '../../shared/ports';
 import { TokenBuckets } from '../../shared/receiver-guards';
 import type { ReceiveDeps } from '../../shared/usecases/receive-event';
 
-export type ReceiverDeps = ReceiveDeps & { log: Logger; lambda: ReturnType<typeof lambdaLogger>['base'] };
+export type ReceiverDeps = ReceiveDeps & { log: Logger };
 
 /** The receiver's composition root: config cache, events queue, claim-check bucket. */
 export function wire(): ReceiverDeps {
   const { resources, settings } = loadEnv('receiver');
   const store = new DynamoWebhookStore(documentClient(), resources.tables.config);
-  const { log, base } = lambdaLogger();
+  const { log } = lambdaLogger();
   const loadWebhook = cachedLoader((id) => store.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
   return {
     loadWebhook,
@@ -29,7 +29,6 @@ export function wire(): ReceiverDeps {
     maxBodyBytes: settings.MAX_BODY_BYTES,
     buckets: new TokenBuckets(systemClock),
     log,
-    lambda: base,
     rejections: sampled(log, settings.REJECTION_LOGS_PER_SECOND),
     metrics: emfMetrics(),
   };

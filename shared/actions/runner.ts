@@ -4,6 +4,7 @@ import { HooklineError } from '../errors';
 import type { ActionResult } from '../model/event';
 import type { TaskRecord } from '../model/task';
 import type { Command, WebhookRecord } from '../model/webhook';
+import { eventLogIds } from '../log';
 import { metric } from '../metric-names';
 import type { ActionIntent, IntentStore, InternalEvents, Logger, Metrics, TaskStore, TaskTopic } from '../ports';
 
@@ -121,7 +122,7 @@ async function createTask(deps: RunnerDeps, ctx: ActionContext): Promise<ActionR
   const stored = created ? task : ((await deps.tasks.get(task.task_id)) ?? task);
   if (!stored.published_at) {
     await deps.topic.publish(stored.agent, { type: 'task.created', task: publicTask(stored) });
-    await deps.internal?.publish('task.created', publicTask(stored), { key: stored.task_id, at: stored.created_at });
+    await deps.internal?.publish('task.created', publicTask(stored), { key: stored.task_id, at: stored.created_at, trace_id: ctx.event.event_id });
     await deps.tasks.markPublished(stored.task_id, deps.clock.now().toISOString());
   }
   return { command_id: ctx.command.command_id, action: 'create_task', status: 'succeeded', task_id: stored.task_id, ...(ctx.missing.length ? { warnings: missingWarning(ctx.missing) } : {}) } as ActionResult;
@@ -209,8 +210,9 @@ export async function runActions(deps: RunnerDeps, contexts: ActionContext[], la
     deps.metrics?.count(metric.actions, { action: r.action, outcome: r.status });
     deps.metrics?.milliseconds(metric.actionLatency, Date.now() - started, { action: r.action });
     const taskId = (r as { task_id?: string }).task_id;
+    const questionId = (r as { result?: { question_id?: unknown } }).result?.question_id;
     deps.log
-      ?.with({ event_id: ctx.event.event_id, webhook_id: ctx.event.webhook_id, delivery_id: ctx.event.delivery_id, command_id: ctx.command.command_id, ...(taskId ? { task_id: taskId } : {}) })
+      ?.with({ ...eventLogIds(ctx.event), command_id: ctx.command.command_id, ...(taskId ? { task_id: taskId } : {}), ...(typeof questionId === 'string' ? { question_id: questionId } : {}) })
       .info('action', { action: r.action, outcome: r.status, ...(r.status === 'failed' ? { error: (r as { error?: string }).error } : {}) });
     results.push(r);
   }

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { ForbiddenError, MalformedJsonError, NotFoundError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, type ErrorDetail } from '../errors';
+import { lambdaEntry } from '../log';
 import { LIMITS } from '../model/common';
 import { hasScope, type Principal, type Scope } from '../model/api-key';
 import type { FunctionName } from '../resources';
@@ -109,9 +110,11 @@ export function apiHandler<D>(fn: FunctionName, operations: Record<string, Opera
     const scoped = principal.tenant_id !== undefined ? forTenant!(deps, principal.tenant_id) : deps;
     return op(scoped, parseRequest(route, event, principal));
   };
-  return middy<Event, APIGatewayProxyStructuredResultV2>()
+  const run = middy<Event, APIGatewayProxyStructuredResultV2>()
     .onError(async (request) => {
       request.response = errorResponse(request.error, logServerError(undefined));
     })
     .handler(dispatch);
+  // Every line the operation writes carries the invocation's Lambda request id.
+  return lambdaEntry((event: Event, context?: Context) => run(event, context as Context));
 }

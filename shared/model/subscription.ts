@@ -190,6 +190,8 @@ export interface DeliveryRecord {
   /** `${created_at}#${delivery_id}`: sort key of by_subscription. */
   created_key: string;
   expires_at: number;
+  /** The trace it belongs to: the inbound event that caused it, or the published event's id (absent on records made before: the event id). */
+  trace_id?: string;
 }
 
 export const PublishInput = z
@@ -219,6 +221,9 @@ const DeliveryFields = {
   subscription_id: z.string(),
   event_id: z.string(),
   event_type: z.string(),
+  trace_id: z.string().meta({
+    description: 'The trace this delivery belongs to, as its log lines carry it (`trace_id`): the id of the provider delivery\'s event that caused it (task.created, event.received ...), or the published event\'s own id',
+  }),
   status: DeliveryStatus,
   attempt_count: z.number().int(),
   last_status_code: z.number().int().nullable(),

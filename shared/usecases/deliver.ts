@@ -49,7 +49,7 @@ async function afterOutcome(deps: DeliverDeps, sub: SubscriptionRecord, d: Deliv
         attempts: attempts.length,
         last_status_code: attempts.at(-1)?.status_code ?? null,
       },
-      { key: d.delivery_id, at: attempts.at(-1)?.at ?? now.toISOString() },
+      { key: d.delivery_id, at: attempts.at(-1)?.at ?? now.toISOString(), trace_id: d.trace_id ?? d.event_id },
     );
   if (!sub.failing_since) return deps.setFailingSince(sub.subscription_id, now.toISOString());
   if (now.getTime() - Date.parse(sub.failing_since) >= deps.autoDisableAfterDays * 86_400_000) {
@@ -137,7 +137,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
   deps.metrics?.count(metric.deliveryAttempts, { outcome: final });
   deps.metrics?.milliseconds(metric.deliveryLatency, attempt.duration_ms);
   deps.log
-    ?.with({ outbound_delivery_id: d.delivery_id, subscription_id: d.subscription_id, event_id: d.event_id, attempt: n + 1 })
+    ?.with({ trace_id: d.trace_id ?? d.event_id, outbound_delivery_id: d.delivery_id, subscription_id: d.subscription_id, event_id: d.event_id, attempt: n + 1, ...(sub.tenant_id ? { tenant_id: sub.tenant_id } : {}) })
     .info('delivery attempt', { event_type: d.event_type, status_code: attempt.status_code, outcome: final, duration_ms: attempt.duration_ms, error: attempt.error });
   if (verdict === 'success') {
     if (await finish('success', attempt, null)) await afterOutcome(deps, sub, d, true, [...d.attempts, attempt]);

@@ -6,7 +6,8 @@ import { NotFoundError } from '../errors';
 import type { ActionResult } from '../model/event';
 import type { QueuedEvent } from '../model/queued-event';
 import type { Command } from '../model/webhook';
-import type { EventQueue, EventStore, PayloadStore, QuestionStore, WebhookStore } from '../ports';
+import { eventLogIds } from '../log';
+import type { EventQueue, EventStore, Logger, PayloadStore, QuestionStore, WebhookStore } from '../ports';
 import { decodePayload } from './process-events';
 import { getQuestion } from './questions';
 import { getWebhook } from './webhooks';
@@ -20,6 +21,8 @@ export interface InteractiveDeps {
   effects: Record<'comment' | 'ask' | 'respond', SideEffect>;
   clock: Clock;
   ids: Ids;
+  /** One INFO line per agent action, in the trace of the event it acts on (with the question id when it asks). */
+  log?: Logger;
 }
 
 async function eventWithPayload(deps: InteractiveDeps, webhookId: string, eventId: string) {
@@ -50,6 +53,8 @@ async function direct(deps: InteractiveDeps, webhookId: string, eventId: string,
     at: deps.clock.now().toISOString(),
   };
   const result = await deps.effects[action](ctx);
+  const questionId = typeof result?.question_id === 'string' ? { question_id: result.question_id } : {};
+  deps.log?.with({ ...eventLogIds(record), command_id: command.command_id, ...questionId }).info('agent action', { action, agent: agent ?? null });
   return { command_id: command.command_id, action, status: 'succeeded', result };
 }
 

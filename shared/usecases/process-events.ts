@@ -12,6 +12,7 @@ import { commandText } from '../commands/default-prompt';
 import type { EventRecord, PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
+import { eventLogIds } from '../log';
 import { metric } from '../metric-names';
 import type { ActionQueue, ChannelDirectory, EventStore, InternalEvents, Logger, Metrics, PayloadStore, QuestionStore } from '../ports';
 import { evaluateConditions } from '../commands/evaluate-conditions';
@@ -129,7 +130,7 @@ export async function processEvents(deps: ProcessDeps, records: QueuedRecord[], 
     try {
       await processOne(deps, p, ref, opts);
     } catch (err) {
-      deps.log?.with({ event_id: p.msg.event_id, webhook_id: p.msg.webhook_id, delivery_id: p.msg.delivery_id, attempt: p.rec.receiveCount }).error('event processing failed', { error: String(err) });
+      deps.log?.with({ ...eventLogIds(p.msg), attempt: p.rec.receiveCount }).error('event processing failed', { error: String(err) });
       deps.metrics?.count(metric.eventsProcessed, { outcome: 'retry' });
       deps.metrics?.count(metric.retries, { queue: 'events' });
       if (p.rec.receiveCount >= opts.maxReceiveCount) await recordFailure(deps, p, ref, err);
@@ -167,12 +168,12 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
 /** `event.received` for subscribers, once per stored event. */
 export function announce(deps: Pick<ProcessDeps, 'internal' | 'metrics' | 'log'>, r: EventRecord, status: EventRecord['status']): Promise<void> {
   deps.metrics?.count(metric.eventsProcessed, { outcome: status });
-  deps.log?.with({ event_id: r.event_id, webhook_id: r.webhook_id, delivery_id: r.delivery_id }).info('event stored', { status, provider: r.provider, event_type: r.event_type });
+  deps.log?.with(eventLogIds(r)).info('event stored', { status, provider: r.provider, event_type: r.event_type });
   return (
     deps.internal?.publish(
       'event.received',
       { event_id: r.event_id, webhook_id: r.webhook_id, provider: r.provider, event_type: r.event_type, delivery_id: r.delivery_id, status, received_at: r.received_at },
-      { key: r.event_id, at: r.received_at },
+      { key: r.event_id, at: r.received_at, trace_id: r.event_id },
     ) ?? Promise.resolve()
   );
 }
@@ -194,8 +195,9 @@ async function answerQuestion(deps: ProcessDeps, p: Parsed, ctx: EventContext): 
     const now = await deps.questions.get(open.question_id);
     return now?.answer_event_id === p.msg.event_id ? now.question_id : undefined;
   }
+  deps.log?.with({ ...eventLogIds(p.msg), question_id: q.question_id }).info('question answered', { asked_on_event_id: q.event_id, agent: q.agent });
   await deps.runner.topic.publish(q.agent, { type: 'question.answered', question: publicQuestion(q) });
-  await deps.internal?.publish('question.answered', publicQuestion(q), { key: q.question_id, at: q.answered_at ?? p.msg.received_at });
+  await deps.internal?.publish('question.answered', publicQuestion(q), { key: q.question_id, at: q.answered_at ?? p.msg.received_at, trace_id: p.msg.event_id });
   return q.question_id;
 }
 
@@ -208,7 +210,7 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   const mayAnswer = Boolean(webhook?.reply) && !p.msg.handshake;
   const ignore = async (extra: Partial<EventRecord> = {}) => {
     const stored = await deps.events.putIfAbsent({ ...record, status: 'ignored', processed_at: deps.clock.now().toISOString(), ...extra });
-    if (!stored) deps.log?.info('duplicate delivery ignored', { event_id: p.msg.event_id });
+    if (!stored) deps.log?.with(eventLogIds(p.msg)).info('duplicate delivery ignored');
     else await announce(deps, record, 'ignored');
   };
   if (!webhook) return ignore({ error: 'webhook was deleted before the event was processed' });
@@ -238,7 +240,7 @@ async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: P
   if (!fresh) {
     const existing = await deps.events.get(p.msg.event_id);
     if (existing && existing.status !== 'received') {
-      deps.log?.info('duplicate delivery ignored', { event_id: p.msg.event_id });
+      deps.log?.with(eventLogIds(p.msg)).info('duplicate delivery ignored');
       return;
     }
   }
@@ -299,7 +301,7 @@ async function recordFailure(deps: ProcessDeps, p: Parsed, ref: PayloadRef, err:
     if (existing && existing.status !== 'received') return;
     await deps.events.put({ ...baseRecord(deps, p, ref), status: 'failed', processed_at: deps.clock.now().toISOString(), error: String((err as Error)?.message ?? err).slice(0, 500) });
   } catch (e) {
-    deps.log?.error('could not record the failure', { event_id: p.msg.event_id, error: String(e) });
+    deps.log?.with(eventLogIds(p.msg)).error('could not record the failure', { error: String(e) });
   }
 }
 

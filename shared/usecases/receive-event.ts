@@ -5,6 +5,7 @@ import { HooklineError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTyp
 import { isStorableId } from '../model/ids';
 import type { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
+import { eventLogIds } from '../log';
 import { metric } from '../metric-names';
 import type { EventQueue, Logger, Metrics, PayloadStore } from '../ports';
 import { activeSecrets, providerAdapter } from '../providers';
@@ -87,7 +88,7 @@ export async function receiveEvent(deps: ReceiveDeps, input: ReceiveInput): Prom
   try {
     const out = await receive(deps, input);
     deps.metrics?.count(metric.received, { provider: input.provider, outcome: 'accepted' });
-    if (out.event_id) deps.log?.info('event accepted', { webhook_id: input.webhookId, event_id: out.event_id, delivery_id: out.delivery_id ?? null, provider: input.provider });
+    if (out.event_id) deps.log?.info('event accepted', { ...eventLogIds({ event_id: out.event_id, webhook_id: input.webhookId, delivery_id: out.delivery_id ?? null }), provider: input.provider });
     return out;
   } catch (err) {
     const e = err instanceof HooklineError ? err : undefined;

@@ -9,6 +9,7 @@ import { queueRetryDelaySeconds } from '../delivery/retry-schedule';
 import { ActionMessage } from '../model/action-message';
 import type { ActionResult, EventRecord } from '../model/event';
 import type { WebhookRecord } from '../model/webhook';
+import { eventLogIds } from '../log';
 import type { EventStore, InternalEvents, Logger, PayloadStore } from '../ports';
 import { announce, decodePayload, type QueuedRecord } from './process-events';
 
@@ -56,7 +57,8 @@ export async function runEventActions(deps: RunEventActionsDeps, records: Queued
       await runOne(deps, msg, rec.receiveCount >= opts.maxReceiveCount, opts.deadline);
     } catch (err) {
       const wait = err instanceof RetryLater ? err.retryAfterSeconds : undefined;
-      deps.log?.[err instanceof RetryLater ? 'info' : 'error']('event actions will be retried', { event_id: msg?.event_id, attempt: rec.receiveCount, error: String((err as Error)?.message ?? err) });
+      const ids = msg ? eventLogIds(msg) : {};
+      deps.log?.[err instanceof RetryLater ? 'info' : 'error']('event actions will be retried', { ...ids, attempt: rec.receiveCount, error: String((err as Error)?.message ?? err) });
       if (msg && !(err instanceof RetryLater) && rec.receiveCount >= opts.maxReceiveCount) await recordFailure(deps, msg, err);
       // Out of time is no failure: the rest of the event's actions go on in a second.
       const delay = err instanceof OutOfTime ? 1 : queueRetryDelaySeconds(rec.receiveCount, wait);
@@ -77,7 +79,7 @@ function safeJson(s: string): unknown {
 async function runOne(deps: RunEventActionsDeps, msg: ActionMessage, lastAttempt: boolean, deadline?: number): Promise<void> {
   const record = await deps.events.get(msg.event_id);
   // The consumer writes the record before it queues the message; an absent one was deleted (TTL).
-  if (!record) return deps.log?.warn('event of an actions message not found', { event_id: msg.event_id });
+  if (!record) return deps.log?.warn('event of an actions message not found', eventLogIds(msg));
   // Finished by an earlier copy of this message.
   if (record.status !== 'received') return;
   const webhook = await deps.loadWebhook(msg.webhook_id);
@@ -128,6 +130,6 @@ async function recordFailure(deps: RunEventActionsDeps, msg: ActionMessage, err:
     const record = await deps.events.get(msg.event_id);
     if (record && record.status === 'received') await writeFinal(deps, record, record.actions, String((err as Error)?.message ?? err).slice(0, 500));
   } catch (e) {
-    deps.log?.error('could not record the failure', { event_id: msg.event_id, error: String(e) });
+    deps.log?.error('could not record the failure', { ...eventLogIds(msg), error: String(e) });
   }
 }

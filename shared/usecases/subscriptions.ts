@@ -156,7 +156,7 @@ export function deliveryBody(s: Pick<SubscriptionRecord, 'subscription_id' | 'bo
 }
 
 /** A new delivery of one event to one subscription; the id derives from both, the body is fixed now. */
-function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionRecord, e: PublishedEvent, now: Date): DeliveryRecord {
+function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionRecord, e: PublishedEvent, now: Date, traceId = e.id): DeliveryRecord {
   const delivery_id = `dlv_${createHash('sha256').update(`${e.id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
   const at = now.toISOString();
   const { body } = deliveryBody(s, e);
@@ -175,6 +175,7 @@ function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionR
     updated_at: at,
     created_key: `${at}#${delivery_id}`,
     expires_at: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
+    trace_id: traceId,
   };
   if (bytes <= MAX_DELIVERY_BODY_BYTES) return base;
   // A body_template that repeats a large value can outgrow what a delivery record holds: the
@@ -219,13 +220,16 @@ export async function publishEvent(deps: OutboundDeps, input: { type: string; da
   // A tenant with subscriptions exists; only an empty list costs the look-up.
   if (!subs.length) await checkTenant(deps, input.tenant_id);
   const targets = subs.filter((s) => wants(s, ctx));
+  // An event Hookline publishes about an inbound one joins that event's trace; any other starts its own.
+  const trace_id = input.origin?.trace_id ?? event_id;
   const ids: string[] = [];
   for (const s of targets) {
-    const d = newDelivery(deps, s, event, now);
+    const d = newDelivery(deps, s, event, now, trace_id);
     await deps.deliveries.create(d);
     if (d.status === 'pending') ids.push(d.delivery_id);
   }
   await deps.deliveryQueue.sendAll(ids);
+  deps.log?.info('event published', { trace_id, event_id, event_type: input.type, tenant_id: input.tenant_id ?? null, deliveries: targets.length });
   const result = { event_id, deliveries: targets.length };
   if (idKey && !(await deps.publishes.putIfAbsent(idKey, result))) {
     // A concurrent publish with the same id won; its deliveries have the same ids as ours.
@@ -248,6 +252,7 @@ export function deliverySummary(d: DeliveryRecord) {
     subscription_id: d.subscription_id,
     event_id: d.event_id,
     event_type: d.event_type,
+    trace_id: d.trace_id ?? d.event_id,
     status: d.status,
     attempt_count: d.attempt_count,
     last_status_code: last?.status_code ?? null,

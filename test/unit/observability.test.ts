@@ -1,5 +1,5 @@
 import { emfMetrics, powertoolsLogger } from '../../shared/adapters/aws/powertools';
-import { jsonLogger, sampled } from '../../shared/log';
+import { eventLogIds, jsonLogger, lambdaEntry, sampled } from '../../shared/log';
 import { metric } from '../../shared/metric-names';
 import { receiveEvent } from '../../shared/usecases/receive-event';
 
@@ -72,5 +72,41 @@ describe('rejections', () => {
     await expect(receiveEvent(deps, { provider: 'github', webhookId: 'wh_big', body: Buffer.alloc(11), headers: {}, sourceIp: '198.51.100.7' })).rejects.toMatchObject({ status: 413 });
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'INFO', message: 'request rejected', webhook_id: 'wh_big', source_ip: '198.51.100.7', status: 413, code: 'payload_too_large' });
     expect(counts).toEqual(['Received:{"provider":"github","outcome":"rejected"}', 'Rejected:{"status":"413"}']);
+  });
+});
+
+describe('the Lambda request id on every line (lambdaEntry)', () => {
+  const ctx = (id: string) => ({ awsRequestId: id, functionName: 'deliverer' });
+
+  it('puts function_request_id and function_name on every line written while the handler runs, through any logger', async () => {
+    const out: string[] = [];
+    const log = jsonLogger({}, (l) => out.push(l)).with({ delivery_id: 'dlv_1' });
+    let pt: string[] = [];
+    await lambdaEntry(async () => {
+      log.info('from a child logger');
+      await Promise.resolve();
+      pt = stdoutLines(() => powertoolsLogger().info('from powertools', { attempt: 1 }));
+    })({}, ctx('req-1'));
+    log.info('outside any invocation');
+    expect(JSON.parse(out[0])).toMatchObject({ function_request_id: 'req-1', function_name: 'deliverer', delivery_id: 'dlv_1' });
+    expect(JSON.parse(pt[0])).toMatchObject({ function_request_id: 'req-1', function_name: 'deliverer', attempt: 1 });
+    expect(JSON.parse(out[1]).function_request_id).toBeUndefined();
+  });
+
+  it('keeps concurrent invocations in one process apart (the local stack runs every function in one)', async () => {
+    const out: string[] = [];
+    const log = jsonLogger({}, (l) => out.push(l));
+    const slow = lambdaEntry(async (e: { n: number }) => {
+      await new Promise((r) => setTimeout(r, e.n));
+      log.info('done', { n: e.n });
+    });
+    await Promise.all([slow({ n: 20 }, ctx('req-a')), slow({ n: 5 }, ctx('req-b'))]);
+    const byN = Object.fromEntries(out.map((l) => JSON.parse(l)).map((l) => [l.n, l.function_request_id]));
+    expect(byN).toEqual({ 20: 'req-a', 5: 'req-b' });
+  });
+
+  it("gives an inbound event's lines its event id as trace id", () => {
+    expect(eventLogIds({ event_id: 'evt_1', webhook_id: 'wh', delivery_id: 'd-1' })).toEqual({ trace_id: 'evt_1', event_id: 'evt_1', webhook_id: 'wh', delivery_id: 'd-1' });
+    expect(eventLogIds({ event_id: 'evt_2', webhook_id: 'wh' })).toEqual({ trace_id: 'evt_2', event_id: 'evt_2', webhook_id: 'wh' });
   });
 });

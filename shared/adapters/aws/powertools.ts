@@ -1,16 +1,17 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE } from '../../metric-names';
-import { redact } from '../../log';
+import { invocationIds, redact } from '../../log';
 import type { LogContext, Logger, Metrics } from '../../ports';
 
 /**
  * The Logger port on Powertools Logger: one JSON line per call on stdout, with `service`,
- * `timestamp`, the Lambda request id (`function_request_id`, from `withContext`), and the ids the
- * logger was given. Values under secret-looking keys are replaced before they are written.
+ * `timestamp`, the invocation's Lambda request id and function name (`function_request_id`,
+ * `function_name`, from `lambdaEntry` in shared/log.ts), and the ids the logger was given. Values
+ * under secret-looking keys are replaced before they are written.
  */
 export function powertoolsLogger(base: PowertoolsLogger = new PowertoolsLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'hookline' })): Logger {
-  const clean = (extra?: Record<string, unknown>) => (extra ? (redact(extra) as Record<string, unknown>) : {});
+  const clean = (extra?: Record<string, unknown>) => ({ ...invocationIds(), ...(extra ? (redact(extra) as Record<string, unknown>) : {}) });
   return {
     debug: (m, e) => base.debug(m, clean(e)),
     info: (m, e) => base.info(m, clean(e)),
@@ -24,7 +25,7 @@ export function powertoolsLogger(base: PowertoolsLogger = new PowertoolsLogger({
   };
 }
 
-/** The Powertools logger of a function, for `addContext` (the Lambda request id on every line). */
+/** The Powertools logger of a function (its lines get the Lambda request id through `lambdaEntry`). */
 export function lambdaLogger(): { log: Logger; base: PowertoolsLogger } {
   const base = new PowertoolsLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'hookline' });
   return { log: powertoolsLogger(base), base };

@@ -1,7 +1,7 @@
 import { randomIds, systemClock } from '../../clock';
 import { cachedLoader } from '../../config-cache';
 import type { FunctionResources, Settings } from '../../env';
-import type { ManagementDeps, OutboundDeps } from '../../ports';
+import type { Logger, ManagementDeps, OutboundDeps } from '../../ports';
 import { documentClient, s3Client, sqsClient } from './clients';
 import { DynamoApiKeyStore, DynamoAuditLog, DynamoEventTypeStore, DynamoImportLog, DynamoPublishLog, DynamoSecretVault, DynamoSubscriptionStore, DynamoTenantStore, DynamoWebhookStore } from './dynamo-config-store';
 import { S3BackupStore } from './s3-backup-store';
@@ -23,7 +23,7 @@ export interface OutboundResources {
 }
 
 /** Subscriptions, deliveries and publishing, for every function that publishes or manages them. */
-export function outboundDeps(r: OutboundResources, s: Settings): OutboundDeps {
+export function outboundDeps(r: OutboundResources, s: Settings, log?: Logger): OutboundDeps {
   const db = documentClient();
   const subscriptions = new DynamoSubscriptionStore(db, r.tables.config);
   const ttlMs = s.CONFIG_CACHE_SECONDS * 1000;
@@ -73,13 +73,14 @@ export function outboundDeps(r: OutboundResources, s: Settings): OutboundDeps {
     audit: new DynamoAuditLog(db, r.tables.config),
     clock: systemClock,
     ids: randomIds,
+    ...(log ? { log } : {}),
   };
 }
 
 /** The management API's adapters, wired to the resources its env names. */
-export function managementDeps(r: FunctionResources<'api'>, s: Settings): ManagementDeps {
+export function managementDeps(r: FunctionResources<'api'>, s: Settings, log?: Logger): ManagementDeps {
   const db = documentClient();
-  const outbound = outboundDeps(r, s);
+  const outbound = outboundDeps(r, s, log);
   const dlqs: Record<string, string> = r.dlqs;
   return {
     webhooks: new DynamoWebhookStore(db, r.tables.config),
