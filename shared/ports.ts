@@ -50,7 +50,11 @@ export interface EventStore {
   /** Writes the record unless one with the same event_id exists; returns false for a duplicate. */
   putIfAbsent(e: EventRecord): Promise<boolean>;
   get(eventId: string): Promise<EventRecord | null>;
-  listByWebhook(webhookId: string, limit: number, cursor?: string, status?: EventStatus): Promise<Page<EventRecord>>;
+  /**
+   * A webhook's events newest first (received_key descending), merged over its `shards` event-log
+   * shards (default 1) with one opaque cursor that carries a position per shard.
+   */
+  listByWebhook(webhookId: string, limit: number, cursor?: string, status?: EventStatus, shards?: number): Promise<Page<EventRecord>>;
   /** Overwrites an existing record (used for the final `failed` status). */
   put(e: EventRecord): Promise<void>;
 }

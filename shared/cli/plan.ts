@@ -4,7 +4,7 @@ import { WebhookCreate } from '../model/webhook';
 import { lintCommands, type ConfigWarning } from '../usecases/lint-config';
 
 /** The fields a config file and `export` carry (no secret, no reply token). */
-const CONFIG_FIELDS = ['name', 'provider', 'enabled', 'commands', 'reply', 'ip_allowlist', 'rate_limit', 'verification'] as const;
+const CONFIG_FIELDS = ['name', 'provider', 'enabled', 'commands', 'reply', 'ip_allowlist', 'rate_limit', 'verification', 'event_log_shards'] as const;
 
 export interface FileConfig {
   file: string;

@@ -104,6 +104,9 @@ const SecretField = z
   .max(512)
   .refine((s) => s.length >= 8 || s.includes('…'), 'must be at least 8 characters');
 
+/** Most shards a webhook's event log may be spread over (each key takes ~1,000 writes/s; a cursor carries one position per shard). */
+export const MAX_EVENT_LOG_SHARDS = 32;
+
 const WebhookFields = {
   name: z.string().min(1).max(200).meta({ example: 'GitHub Issue Tracker' }),
   provider: Provider,
@@ -116,6 +119,13 @@ const WebhookFields = {
     .strict()
     .optional(),
   verification: Verification.optional(),
+  event_log_shards: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_EVENT_LOG_SHARDS)
+    .optional()
+    .meta({ description: "Index keys the webhook's event log is spread over (default 1): raise it for webhooks above ~500 events/s; it can be raised, never lowered (absent in a PUT keeps the current value)", example: 1 }),
 };
 
 function refineWebhook(w: { provider: string; verification?: unknown }, ctx: z.RefinementCtx): void {
@@ -181,6 +191,8 @@ export interface WebhookRecord {
   ip_allowlist?: string[];
   rate_limit?: { per_second: number; burst: number };
   verification?: Verification;
+  /** Event-log shards (absent: 1); see eventLogShard in model/event.ts. */
+  event_log_shards?: number;
   created_at: string;
   created_by: string;
   updated_at: string;
@@ -216,6 +228,7 @@ export const WebhookView = z
         tolerance_seconds: z.number().int(),
       })
       .optional(),
+    event_log_shards: z.number().int().optional(),
     created_at: IsoTime,
     created_by: z.string(),
     updated_at: IsoTime,

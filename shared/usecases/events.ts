@@ -34,8 +34,8 @@ export function eventSummary(e: EventRecord) {
 
 /** A webhook's events, newest first, optionally of one status. */
 export async function listEvents(deps: Deps, webhookId: string, limit: number, cursor?: string, status?: EventStatus): Promise<Page<ReturnType<typeof eventSummary>>> {
-  await getWebhook(deps, webhookId);
-  const page = await deps.events.listByWebhook(webhookId, limit, cursor, status);
+  const webhook = await getWebhook(deps, webhookId);
+  const page = await deps.events.listByWebhook(webhookId, limit, cursor, status, webhook.event_log_shards ?? 1);
   return { items: page.items.map(eventSummary), next_cursor: page.next_cursor };
 }
 

@@ -9,7 +9,7 @@ import { loopGuard, threadOf } from '../actions/reply';
 import { publicQuestion } from './questions';
 import { senderOf } from '../commands/sender';
 import { commandText } from '../commands/default-prompt';
-import type { EventRecord, PayloadRef } from '../model/event';
+import { eventLogShard, type EventRecord, type PayloadRef } from '../model/event';
 import { QueuedEvent } from '../model/queued-event';
 import type { WebhookRecord } from '../model/webhook';
 import { eventLogIds } from '../log';
@@ -140,9 +140,10 @@ export async function processEvents(deps: ProcessDeps, records: QueuedRecord[], 
   return failed;
 }
 
-function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord {
+function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef, webhook: WebhookRecord | null): EventRecord {
   const m = p.msg;
   const receivedMs = Date.parse(m.received_at);
+  const shard = eventLogShard(m.event_id, webhook?.event_log_shards);
   return {
     event_id: m.event_id,
     webhook_id: m.webhook_id,
@@ -153,6 +154,7 @@ function baseRecord(deps: ProcessDeps, p: Parsed, ref: PayloadRef): EventRecord 
     received_at: m.received_at,
     processed_at: null,
     received_key: `${m.received_at}#${m.event_id}`,
+    ...(shard ? { log_shard: shard } : {}),
     matched_commands: [],
     actions: [],
     response_sent: false,
@@ -202,8 +204,8 @@ async function answerQuestion(deps: ProcessDeps, p: Parsed, ctx: EventContext): 
 }
 
 async function processOne(deps: ProcessDeps, p: Parsed, ref: PayloadRef, opts: ProcessOptions): Promise<void> {
-  const record = baseRecord(deps, p, ref);
   const webhook = await deps.loadWebhook(p.msg.webhook_id);
+  const record = baseRecord(deps, p, ref, webhook);
   // Cheap pre-check: most events match no trigger and, on webhooks that cannot ask (no `reply`),
   // answer no question either, so they need no payload decoding.
   const candidates = webhook && !p.msg.handshake && webhook.commands.some((c) => triggerMatches(c.trigger, p.msg.event_type));
@@ -299,7 +301,10 @@ async function recordFailure(deps: ProcessDeps, p: Parsed, ref: PayloadRef, err:
   try {
     const existing = await deps.events.get(p.msg.event_id);
     if (existing && existing.status !== 'received') return;
-    await deps.events.put({ ...baseRecord(deps, p, ref), status: 'failed', processed_at: deps.clock.now().toISOString(), error: String((err as Error)?.message ?? err).slice(0, 500) });
+    // The shard it was first listed under (an unstored one: the webhook's current spread).
+    const webhook = existing ? null : await deps.loadWebhook(p.msg.webhook_id).catch(() => null);
+    const base = baseRecord(deps, p, ref, webhook);
+    await deps.events.put({ ...base, ...(existing?.log_shard ? { log_shard: existing.log_shard } : {}), status: 'failed', processed_at: deps.clock.now().toISOString(), error: String((err as Error)?.message ?? err).slice(0, 500) });
   } catch (e) {
     deps.log?.with(eventLogIds(p.msg)).error('could not record the failure', { error: String(e) });
   }

@@ -37,6 +37,7 @@ export function toView(w: WebhookRecord, receiverUrl: string, reveal = false): W
     ...(w.ip_allowlist ? { ip_allowlist: w.ip_allowlist } : {}),
     ...(w.rate_limit ? { rate_limit: w.rate_limit } : {}),
     ...(w.verification ? { verification: w.verification } : {}),
+    ...(w.event_log_shards ? { event_log_shards: w.event_log_shards } : {}),
     created_at: w.created_at,
     created_by: w.created_by,
     updated_at: w.updated_at,
@@ -128,6 +129,7 @@ export async function createWebhook(deps: Deps, actor: Actor, body: WebhookCreat
     ...(input.ip_allowlist ? { ip_allowlist: input.ip_allowlist } : {}),
     ...(input.rate_limit ? { rate_limit: input.rate_limit } : {}),
     ...(input.verification ? { verification: input.verification } : {}),
+    ...(input.event_log_shards ? { event_log_shards: input.event_log_shards } : {}),
     created_at: now,
     created_by: actor.name,
     updated_at: now,
@@ -180,6 +182,7 @@ export function replaceWebhook(deps: Deps, actor: Actor, id: string, body: Webho
       ...(input.ip_allowlist ? { ip_allowlist: input.ip_allowlist } : {}),
       ...(input.rate_limit ? { rate_limit: input.rate_limit } : {}),
       ...(input.verification ? { verification: input.verification } : {}),
+      ...eventLogShards(w, input.event_log_shards),
       created_at: w.created_at,
       created_by: w.created_by,
       updated_at: w.updated_at,
@@ -187,6 +190,20 @@ export function replaceWebhook(deps: Deps, actor: Actor, id: string, body: Webho
       version: w.version,
     }, undefined, deps.allowPrivateTargets);
   });
+}
+
+/**
+ * The event-log shard count a replace keeps: absent keeps the current one; a lower one is refused,
+ * since the events already listed under the higher shards would drop out of the list.
+ */
+function eventLogShards(w: WebhookRecord, requested: number | undefined): Pick<WebhookRecord, 'event_log_shards'> {
+  const current = w.event_log_shards ?? 1;
+  const n = requested ?? current;
+  if (n < current)
+    throw new ValidationError('event_log_shards can be raised, never lowered: events already spread over the higher shards would drop out of the list.', [
+      { path: 'event_log_shards', message: `is ${current}; must be at least ${current}` },
+    ]);
+  return n > 1 ? { event_log_shards: n } : {};
 }
 
 /** Enables or disables; a no-op change still answers with the current config and no new version. */
@@ -275,6 +292,7 @@ export function backupConfig(w: WebhookRecord): Record<string, unknown> {
     ...(w.ip_allowlist ? { ip_allowlist: w.ip_allowlist } : {}),
     ...(w.rate_limit ? { rate_limit: w.rate_limit } : {}),
     ...(w.verification ? { verification: w.verification } : {}),
+    ...(w.event_log_shards ? { event_log_shards: w.event_log_shards } : {}),
   };
 }
 
@@ -322,6 +340,8 @@ export async function restoreWebhook(deps: Deps, actor: Actor, id: string, versi
       ip_allowlist: input.ip_allowlist,
       rate_limit: input.rate_limit,
       verification: input.verification,
+      // A backup from before the shards were raised keeps today's spread (lowering would hide events).
+      ...eventLogShards(cur, Math.max(input.event_log_shards ?? 1, cur.event_log_shards ?? 1)),
     }));
     return { webhook: w, revealed: false };
   }
