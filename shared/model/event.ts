@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { IsoTime } from './common';
 import { Provider } from './webhook';
-export { MAX_EVENT_LOG_SHARDS } from './webhook';
 
 export const EVENT_STATUSES = ['received', 'processed', 'ignored', 'failed'] as const;
 export const EventStatus = z.enum(EVENT_STATUSES);
@@ -37,7 +36,7 @@ export interface EventRecord {
   processed_at: string | null;
   /** `${received_at}#${event_id}`: sort key of the by_webhook index. */
   received_key: string;
-  /** Which of the webhook's event-log shards lists it (see eventLogShard); absent: 0. */
+  /** Which of the webhook's event-log shards lists it (see shared/event-log-shard.ts); absent: 0. */
   log_shard?: number;
   matched_commands: string[];
   actions: ActionResult[];
@@ -54,21 +53,6 @@ export interface EventRecord {
   match_reasons?: string[];
   /** Epoch seconds; DynamoDB's TTL deletes the item after the retention period. */
   expires_at: number;
-}
-
-/**
- * The shard an event is listed under: FNV-1a of its id modulo the webhook's shard count, so every
- * write of one event (a redelivery, its final status) lands on the same shard while a busy
- * webhook's events spread evenly over `shards` index keys.
- */
-export function eventLogShard(eventId: string, shards: number | undefined): number {
-  if (!shards || shards <= 1) return 0;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < eventId.length; i++) {
-    h ^= eventId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
 }
 
 const EventFields = {

@@ -191,7 +191,7 @@ export interface WebhookRecord {
   ip_allowlist?: string[];
   rate_limit?: { per_second: number; burst: number };
   verification?: Verification;
-  /** Event-log shards (absent: 1); see eventLogShard in model/event.ts. */
+  /** Event-log shards (absent: 1); see shared/event-log-shard.ts. */
   event_log_shards?: number;
   created_at: string;
   created_by: string;

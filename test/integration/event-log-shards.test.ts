@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/adapters/aws/clients';
 import { DynamoEventStore } from '../../shared/adapters/aws/dynamo-event-store';
-import { EVENT_STATUSES, eventLogShard, type EventRecord, type EventStatus } from '../../shared/model/event';
+import { eventLogShard } from '../../shared/event-log-shard';
+import { EVENT_STATUSES, type EventRecord, type EventStatus } from '../../shared/model/event';
 import { startTestStack } from '../support/in-process-stack';
 import { pollUntil } from '../support/poll';
 
