@@ -44,6 +44,13 @@ class Store implements DeliveryStore {
   async listSince() {
     return [];
   }
+  // The bench never pauses or recovers: no backlog.
+  async backlogPage() {
+    return { items: [], next_cursor: null };
+  }
+  async countBacklog() {
+    return 0;
+  }
 }
 
 async function timed(n: number, concurrency: number, one: (i: number) => Promise<unknown>): Promise<{ ms: number; cpuUs: number }> {

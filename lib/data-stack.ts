@@ -145,7 +145,7 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
         indexName: index.name,
         partitionKey: str(index.partitionKey),
         sortKey: index.sortKey ? str(index.sortKey) : undefined,
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: index.keysOnly ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
       });
     }
     new CfnOutput(this, `${pascal(name)}TableName`, { value: table.tableName });

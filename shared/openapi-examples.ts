@@ -52,6 +52,7 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   createSubscription: subscription,
   replaceSubscription: { ...subscription, events: ['*'] },
   rotateSubscriptionSecret: { grace_seconds: 3600 },
+  recoverSubscription: { since: '2026-11-23T08:00:00Z', until: '2026-11-23T11:30:00Z' },
   previewSubscription: { subscription: dispatch, event: { type: 'error_occurred', data: { tool_name: 'deploy_app', severity: 'error', message: 'Failed to connect to database' }, timestamp: '2026-11-23T10:00:00Z' } },
   previewStoredSubscription: { event: { type: 'chat_message_received', data: { platform: 'telegram', username: 'john_doe', content: 'Hello MegaBot!' } } },
   redriveDlq: { queue: 'deliveries', max: 1000 },

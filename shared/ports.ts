@@ -173,11 +173,44 @@ export interface DeliveryStore {
   listBySubscription(subscriptionId: string, limit: number, cursor?: string, status?: DeliveryStatus): Promise<Page<DeliveryRecord>>;
   /** Deliveries created at or after `since` (ISO), newest first, at most `max`. */
   listSince(subscriptionId: string, since: string, max: number): Promise<DeliveryRecord[]>;
+  /** Ids of one subscription's paused or failed deliveries, oldest first, from an index of those only (never a Scan). */
+  backlogPage(subscriptionId: string, status: BacklogStatus, range: BacklogRange, limit: number, cursor?: string): Promise<Page<string>>;
+  /** How many such deliveries there are, counting at most `max`. */
+  countBacklog(subscriptionId: string, status: BacklogStatus, range: BacklogRange, max: number): Promise<number>;
 }
 
-/** The deliveries queue: one message `{delivery_id}` per delivery. */
+/** The delivery statuses a subscription's backlog is paged by. */
+export type BacklogStatus = Extract<DeliveryStatus, 'paused' | 'failed'>;
+
+/** A window of creation times, ISO (`toISOString()` form): `from` included, `to` excluded. */
+export interface BacklogRange {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * One page of work on a subscription's backlog, as a message on the deliveries queue: `resume`
+ * sends the paused deliveries oldest first, `recover` re-sends the failed ones of a window. Each
+ * page ends by queuing the next (the cursor), so no invocation runs long, and a redelivered page
+ * sends nothing twice (see usecases/backlog.ts).
+ */
+export interface BacklogJob {
+  op: 'resume' | 'recover';
+  subscription_id: string;
+  job_id: string;
+  cursor: string | null;
+  /** recover: the window of creation times. */
+  range?: BacklogRange;
+  /** resume: the last look, a little after the drain, for deliveries paused by a container that had not yet seen the resume. */
+  sweep?: boolean;
+}
+
+/** The deliveries queue: one message `{delivery_id}` per delivery, and backlog pages `{backlog}`. */
 export interface DeliveryQueue {
-  sendAll(deliveryIds: string[]): Promise<void>;
+  /** `recover`: the recovery job these sends belong to (the deliverer attempts a failed delivery once per job); `delaySeconds` at most 900. */
+  sendAll(deliveryIds: string[], opts?: { recover?: string; delaySeconds?: number }): Promise<void>;
+  /** Queues one backlog page (`delaySeconds` at most 900). */
+  sendJob(job: BacklogJob, delaySeconds?: number): Promise<void>;
 }
 
 export interface QueueStats {

@@ -2,7 +2,7 @@
  * Creates the manifest's resources through the AWS APIs (emulators or LocalStack), idempotently,
  * and returns the env vars the functions read. The CDK stack creates the same resources in AWS.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -34,16 +34,37 @@ function tableInput(name: string, spec: TableSpec): CreateTableCommandInput {
     AttributeDefinitions: [...attrs].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
     KeySchema: key(spec.partitionKey, spec.sortKey),
     ...(spec.indexes.length
-      ? { GlobalSecondaryIndexes: spec.indexes.map((i) => ({ IndexName: i.name, KeySchema: key(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' } })) }
+      ? { GlobalSecondaryIndexes: spec.indexes.map((i) => ({ IndexName: i.name, KeySchema: key(i.partitionKey, i.sortKey), Projection: { ProjectionType: i.keysOnly ? 'KEYS_ONLY' : 'ALL' } })) }
       : {}),
   };
+}
+
+/**
+ * A table kept in $DATA_DIR from an older version lacks the indexes added since: each is created
+ * (one per UpdateTable, as DynamoDB requires). Items written before carry no key of it, as in AWS.
+ */
+async function addMissingIndexes(ddb: DynamoDBClient, name: string, spec: TableSpec): Promise<void> {
+  const input = tableInput(name, spec);
+  for (const gsi of input.GlobalSecondaryIndexes ?? []) {
+    const have = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.GlobalSecondaryIndexes ?? [];
+    if (have.some((g) => g.IndexName === gsi.IndexName)) continue;
+    const attrs = new Set(gsi.KeySchema!.map((k) => k.AttributeName!));
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: input.AttributeDefinitions!.filter((a) => attrs.has(a.AttributeName!)),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: gsi.IndexName, KeySchema: gsi.KeySchema, Projection: gsi.Projection } }],
+      }),
+    );
+    await waitActive(ddb, name);
+  }
 }
 
 async function waitActive(ddb: DynamoDBClient, name: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const t = await ddb.send(new DescribeTableCommand({ TableName: name }));
-    if (t.Table?.TableStatus === 'ACTIVE') return;
+    if (t.Table?.TableStatus === 'ACTIVE' && (t.Table.GlobalSecondaryIndexes ?? []).every((g) => !g.IndexStatus || g.IndexStatus === 'ACTIVE')) return;
     if (Date.now() > deadline) throw new Error(`table ${name} did not become ACTIVE`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -67,6 +88,8 @@ export async function provision(c: Clients, prefix: string): Promise<Record<stri
       await c.ddb.send(new CreateTableCommand(tableInput(name, spec)));
     } catch (err) {
       if (!(err instanceof ResourceInUseException)) throw err;
+      await waitActive(c.ddb, name);
+      await addMissingIndexes(c.ddb, name, spec);
     }
     // TTL is not emulated locally (dynalite has no UpdateTimeToLive); in AWS the stack enables it.
     await waitActive(c.ddb, name);

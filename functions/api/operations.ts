@@ -11,6 +11,7 @@ import { sendTestDelivery } from '../../shared/usecases/test-webhook';
 import { getTask, listTasks, patchTask } from '../../shared/usecases/tasks';
 import { publicTask } from '../../shared/actions/runner';
 import * as sub from '../../shared/usecases/subscriptions';
+import * as backlog from '../../shared/usecases/backlog';
 import * as ten from '../../shared/usecases/tenants';
 import { registerEventType } from '../../shared/usecases/event-types';
 import * as wh from '../../shared/usecases/webhooks';
@@ -191,6 +192,17 @@ export const operations: Record<string, Op> = {
   },
   async testSubscription(deps, req) {
     return json(202, await sub.testSubscription(deps.outbound, req.params.id));
+  },
+  async pauseSubscription(deps, req) {
+    const x = await backlog.pauseSubscription(deps.outbound, req.principal, req.params.id);
+    return json(200, sub.subscriptionView(x), etag(x.version));
+  },
+  async resumeSubscription(deps, req) {
+    const x = await backlog.resumeSubscription(deps.outbound, req.principal, req.params.id);
+    return json(200, sub.subscriptionView(x), etag(x.version));
+  },
+  async recoverSubscription(deps, req) {
+    return json(202, await backlog.recoverSubscription(deps.outbound, req.principal, req.params.id, req.body));
   },
   async previewSubscription(deps, req) {
     return json(200, sub.previewSubscription(deps.outbound, req.body.subscription, req.body.event));

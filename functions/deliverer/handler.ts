@@ -1,13 +1,13 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { eachRecord, settleBatch } from '../../shared/adapters/aws/sqs-batch';
-import { deliverOne } from '../../shared/usecases/deliver';
+import { runDeliveryMessage, type DeliveryMessage } from '../../shared/usecases/backlog';
 import { wire, type DelivererDeps } from './wiring';
 import { lambdaEntry } from '../../shared/log';
 
 let deps: DelivererDeps | undefined;
 
-/** One attempt per message `{delivery_id}`; a delivery to retry comes back after the policy's delay. */
-const attempt = eachRecord<DelivererDeps>((d, r) => deliverOne(d, (JSON.parse(r.body) as { delivery_id: string }).delivery_id));
+/** One attempt per message `{delivery_id}` (a delivery to retry comes back after the policy's delay); one backlog page per `{backlog}`. */
+const attempt = eachRecord<DelivererDeps>((d, r) => runDeliveryMessage(d, JSON.parse(r.body) as DeliveryMessage));
 
 /** The deliveries queue's consumer. */
 async function handle(event: SQSEvent): Promise<SQSBatchResponse> {

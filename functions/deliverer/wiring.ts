@@ -8,10 +8,11 @@ import { cachedLoader } from '../../shared/config-cache';
 import { guardedFetch } from '../../shared/delivery/ssrf';
 import { loadEnv } from '../../shared/env';
 import { emfMetrics, lambdaLogger } from '../../shared/adapters/aws/powertools';
-import type { DeliverDeps } from '../../shared/usecases/deliver';
+import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue';
+import type { BacklogDeps } from '../../shared/usecases/backlog';
 import { internalEvents } from '../../shared/usecases/subscriptions';
 
-export type DelivererDeps = DeliverDeps & BatchDeps;
+export type DelivererDeps = BacklogDeps & BatchDeps;
 
 /** The deliverer's composition root, built once per container. */
 export function wire(): DelivererDeps {
@@ -22,6 +23,9 @@ export function wire(): DelivererDeps {
   const loadSubscription = cachedLoader((id) => subscriptions.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
   return {
     deliveries: new DynamoDeliveryStore(documentClient(), resources.tables.deliveries),
+    deliveryQueue: new SqsDeliveryQueue(sqsClient(), resources.queues.deliveries),
+    // After the last resume page, a sweep once every container's cached subscription shows the resume.
+    sweepDelaySeconds: settings.CONFIG_CACHE_SECONDS + 5,
     loadSubscription,
     reloadSubscription: loadSubscription.reload,
     send: (url, headers, body, timeoutMs) => guardedFetch(url, { method: 'POST', headers, body }, { allowPrivate, timeoutMs, resendOnStaleConnection: true }),

@@ -69,7 +69,10 @@ export const TOOL_SPECS: ToolSpec[] = [
   { name: 'publish_event', operation: 'publishEvent', description: 'Publish an event (type, data, optional id for idempotency) to every matching outbound subscription.' },
   { name: 'list_subscriptions', operation: 'listSubscriptions', description: 'List outbound subscriptions (secrets masked).' },
   { name: 'preview_subscription', operation: 'previewStoredSubscription', description: 'Whether a subscription selects an event (given as type/data, or a sample), why not, and the exact body it would be sent. Changes nothing.' },
-  { name: 'list_deliveries', operation: 'listDeliveries', description: "A subscription's deliveries, newest first (filter by status: pending, sending, success, retrying, failed)." },
+  { name: 'pause_subscription', operation: 'pauseSubscription', description: 'Pause a subscription: deliveries published meanwhile are kept with status paused (nothing is sent, nothing is lost, for days if need be) until resume_subscription.' },
+  { name: 'resume_subscription', operation: 'resumeSubscription', description: "Resume a paused subscription: its paused deliveries are sent one after the other, oldest first, in the background; then delivery goes on as usual." },
+  { name: 'recover_subscription', operation: 'recoverSubscription', description: 'After an outage: re-send every failed delivery of a subscription created in [since, until) (until defaults to now) as a new attempt with the same webhook-id; answers how many were queued.' },
+  { name: 'list_deliveries', operation: 'listDeliveries', description: "A subscription's deliveries, newest first (filter by status: pending, sending, success, retrying, failed, paused)." },
   { name: 'get_delivery', operation: 'getDelivery', description: 'One delivery with every attempt (status code, duration, response excerpt, error) and the exact body sent.' },
   { name: 'retry_delivery', operation: 'retryDelivery', description: 'Send a delivery again.' },
 ];

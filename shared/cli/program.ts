@@ -488,26 +488,35 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
       show(s, [subRow(s)], subCols);
     });
   for (const [verb, enabled, what] of [
-    // Disabling publishes nothing to the subscription (events in between are not kept for it); a pause that keeps
-    // a backlog is the API's pause/resume (CONTRACT section 8), which the CLI gets together with those routes.
-    ['disable', false, 'stop deliveries to a subscription (enabled: false; events published meanwhile are not delivered to it later)'],
+    // Disabling publishes nothing to the subscription (events in between are not kept for it); pause keeps them.
+    ['disable', false, 'stop deliveries to a subscription (enabled: false; events published meanwhile are not delivered to it later; to keep them, use pause)'],
     ['enable', true, 'deliver to a subscription again (enabled: true)'],
   ] as const)
     cmd(subs, `${verb} <id>`, what, `hookline subscriptions ${verb} sub_6806d7fd5d`, 'getSubscription', 'replaceSubscription').action(async (id: string) => {
       const s = await editSub(id, { enabled });
       show(s, [subRow(s)], subCols);
     });
-  cmd(subs, 'recover <id>', 'after an outage: enable the subscription again if it was disabled and retry every failed delivery (newest first, at most --max)', 'hookline subscriptions recover sub_6806d7fd5d --max 500', 'getSubscription', 'replaceSubscription', 'listDeliveries', 'retryDelivery')
-    .option('--max <n>', 'retry at most this many failed deliveries', '1000')
-    .action(async (id: string, o: { max: string }) => {
+  for (const [verb, op, what] of [
+    ['pause', 'pauseSubscription', 'hold deliveries: events published meanwhile are kept (status paused, for days if need be) and sent on resume'],
+    ['resume', 'resumeSubscription', 'send the paused deliveries, oldest first, then deliver as usual'],
+  ] as const)
+    cmd(subs, `${verb} <id>`, what, `hookline subscriptions ${verb} sub_6806d7fd5d`, op).action(async (id: string) => {
+      const s = await api().call('POST', `/api/subscriptions/${enc(id)}/${verb}`);
+      show(s, [subRow(s)], ['subscription_id', 'enabled', 'paused', 'version', 'url']);
+    });
+  cmd(subs, 'recover <id>', 'after an outage: re-send every failed delivery created since --since (until --until, default now), as new attempts with the same webhook-id; runs in the background', 'hookline subscriptions recover sub_6806d7fd5d --since 2026-11-23T08:00:00Z --until 2026-11-23T12:00:00Z', 'recoverSubscription', 'getSubscription', 'replaceSubscription')
+    .option('--since <iso>', 'start of the window (required): an ISO 8601 time')
+    .option('--until <iso>', 'end of the window (exclusive; default now)')
+    .option('--enable', 'enable the subscription first if it is disabled (a disabled one answers 409)')
+    .action(async (id: string, o: { since?: string; until?: string; enable?: boolean }) => {
+      if (!o.since) throw new CliError('--since is required: the start of the outage, e.g. --since 2026-11-23T08:00:00Z.', 2);
       const a = api();
-      const max = positiveInt(o.max, '--max');
-      const cur = await a.call<Record<string, unknown>>('GET', `/api/subscriptions/${enc(id)}`);
-      if (!cur.enabled) await editSub(id, { enabled: true });
-      const failed = (await all<{ delivery_id: string }>(a, `/api/subscriptions/${enc(id)}/deliveries?status=failed`)).slice(0, max);
-      for (const d of failed) await a.call('POST', `/api/deliveries/${enc(d.delivery_id)}/retry`);
-      const r = { subscription_id: id, enabled: true, was_enabled: Boolean(cur.enabled), retried: failed.length };
-      show(r, [r], ['subscription_id', 'enabled', 'was_enabled', 'retried']);
+      if (o.enable) {
+        const cur = await a.call<Record<string, unknown>>('GET', `/api/subscriptions/${enc(id)}`);
+        if (!cur.enabled) await editSub(id, { enabled: true });
+      }
+      const r = await a.call<Record<string, unknown>>('POST', `/api/subscriptions/${enc(id)}/recover`, { since: o.since, ...(o.until ? { until: o.until } : {}) });
+      show(r, [{ subscription_id: id, ...r }], ['subscription_id', 'queued', 'since', 'until', 'recovery_id']);
     });
   cmd(subs, 'delete <id>', 'delete a subscription', 'hookline subscriptions delete sub_6806d7fd5d', 'deleteSubscription').action(async (id: string) => {
     await api().call('DELETE', `/api/subscriptions/${enc(id)}`);

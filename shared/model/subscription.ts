@@ -121,6 +121,10 @@ export interface SubscriptionRecord {
   disabled_reason?: string;
   /** Since when every delivery has ended failed (cleared by a success); drives auto-disable. */
   failing_since?: string;
+  /** Paused (POST …/pause): new deliveries are recorded `paused`, not attempted, until …/resume. Absent: false. */
+  paused?: boolean;
+  /** When the current pause began. */
+  paused_at?: string;
   created_at: string;
   created_by: string;
   updated_at: string;
@@ -148,6 +152,8 @@ export const SubscriptionView = z
     tenant_id: z.string().optional(),
     disabled_reason: z.string().optional(),
     failing_since: IsoTime.optional().meta({ description: 'Since when every delivery has ended failed; cleared by a success' }),
+    paused: z.boolean().meta({ description: 'true between POST …/pause and …/resume: deliveries are recorded with status paused and not attempted; resume sends them oldest first' }),
+    paused_at: IsoTime.optional().meta({ description: 'When the current pause began' }),
     secret: z.string().meta({ description: 'Masked except in the create and rotate-secret responses', example: 'whsec_…X7aQ' }),
     previous_secret_expires_at: IsoTime.optional().meta({ description: 'rotate-secret only: until when the previous secret still signs' }),
     created_at: IsoTime,
@@ -156,7 +162,7 @@ export const SubscriptionView = z
   })
   .meta({ id: 'Subscription' });
 
-export const DELIVERY_STATUSES = ['pending', 'sending', 'success', 'retrying', 'failed'] as const;
+export const DELIVERY_STATUSES = ['pending', 'sending', 'success', 'retrying', 'failed', 'paused'] as const;
 export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
@@ -192,6 +198,8 @@ export interface DeliveryRecord {
   expires_at: number;
   /** The trace it belongs to: the inbound event that caused it, or the published event's id (absent on records made before: the event id). */
   trace_id?: string;
+  /** The recovery job (POST …/recover) that last re-sent this delivery: a redelivered page of that job never sends it again. */
+  recovered_by?: string;
 }
 
 export const PublishInput = z
@@ -257,7 +265,9 @@ export const SubscriptionStats = z
   .meta({ id: 'SubscriptionStats' });
 
 export const PublishResultView = z.object({ event_id: z.string(), deliveries: z.number().int() }).meta({ id: 'PublishResult' });
-export const SubscriptionTestResult = z.object({ event_id: z.string(), deliveries: z.number().int(), delivery_id: z.string() }).meta({ id: 'SubscriptionTestResult' });
+export const SubscriptionTestResult = z
+  .object({ event_id: z.string(), deliveries: z.number().int(), delivery_id: z.string(), status: DeliveryStatus.meta({ description: 'paused while the subscription is paused: the test waits in the backlog like every other delivery' }) })
+  .meta({ id: 'SubscriptionTestResult' });
 
 /** A sample or given event for the subscription preview: as published, plus the `id` and `timestamp` it would get. */
 export const PreviewEvent = z
@@ -293,3 +303,26 @@ export const SubscriptionPreview = z
     event: z.object({ source: z.enum(['event', 'sample']), id: z.string(), type: z.string(), timestamp: z.string(), data: z.unknown() }),
   })
   .meta({ id: 'SubscriptionPreview' });
+
+/** `POST /api/subscriptions/{id}/recover` body: the window of creation times whose failed deliveries are re-sent. */
+export const RecoverInput = z
+  .object({
+    since: z.iso.datetime({ offset: true, message: 'an ISO 8601 time such as 2026-11-23T12:00:00Z' }),
+    until: z.iso.datetime({ offset: true, message: 'an ISO 8601 time such as 2026-11-23T18:00:00Z' }).optional().meta({ description: 'End of the window (exclusive); default: now' }),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.until !== undefined && Date.parse(v.until) <= Date.parse(v.since)) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be later than since' });
+  })
+  .meta({ id: 'RecoverInput' });
+export type RecoverInput = z.infer<typeof RecoverInput>;
+
+export const RecoverResult = z
+  .object({
+    queued: z.number().int().meta({ description: 'Failed deliveries created in the window when the request was accepted; each is re-sent once, in the background, a page at a time' }),
+    recovery_id: z.string().meta({ description: 'The recovery job; its re-sent deliveries carry it, so a redelivered page sends nothing twice' }),
+    since: IsoTime,
+    until: IsoTime,
+    count_capped: z.boolean().optional().meta({ description: 'true when more than 1,000,000 matched: queued is that cap, and every matching delivery is still re-sent' }),
+  })
+  .meta({ id: 'RecoverResult' });

@@ -77,22 +77,42 @@ function activeSecrets(s: SubscriptionRecord, now: Date): string[] {
   return [s.secret, ...s.previous_secrets.filter((p) => Date.parse(p.expires_at) > now.getTime()).map((p) => p.secret)];
 }
 
+/** A failed delivery is attempted again only by a recovery job that has not re-sent it yet. */
+function recoverable(d: DeliveryRecord, job: string | undefined): boolean {
+  return job !== undefined && d.recovered_by !== job;
+}
+
+/**
+ * While the subscription is paused, a delivery picked up (queued before the pause, a retry coming
+ * due, a recovery) is recorded `paused` and not attempted: it joins the backlog that resume sends,
+ * which lives in the delivery table, not in the queue (SQS keeps messages 4 days at most).
+ */
+async function holdIfPaused(deps: DeliverDeps, sub: SubscriptionRecord, d: Omit<DeliveryRecord, 'claimed_at'>): Promise<boolean> {
+  if (!sub.paused) return false;
+  if (d.status !== 'paused') await deps.deliveries.update({ ...d, status: 'paused', next_attempt_at: null, updated_at: deps.clock.now().toISOString() }, d.attempt_count);
+  return true;
+}
+
 /**
  * One attempt of one delivery. Signed with Standard Webhooks headers (every active secret during a
  * rotation) and X-Hookline-Signature; `webhook-id` is the delivery id, the same on every attempt,
  * so receivers dedup retries. The attempt is recorded with a write conditional on the attempt
  * count, so two copies of the same SQS message never record (or send) the same attempt twice.
  */
-export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutcome> {
-  const d = await deps.deliveries.get(deliveryId);
-  if (!d || d.status === 'success' || d.status === 'failed') return { kind: 'done' };
+export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { recover?: string; onlyPaused?: boolean } = {}): Promise<DeliverOutcome> {
+  const found = await deps.deliveries.get(deliveryId);
+  if (!found || found.status === 'success' || (found.status === 'failed' && !recoverable(found, opts.recover))) return { kind: 'done' };
+  // A resume page attempts only what is still paused (a page read from a lagging index, or run twice).
+  if (opts.onlyPaused && found.status !== 'paused') return { kind: 'done' };
+  // A recovery's attempt carries its job id, so a redelivered page of that job finds it and sends nothing again.
+  const d = found.status === 'failed' && opts.recover ? { ...found, recovered_by: opts.recover } : found;
   const now = deps.clock.now();
   // A message that arrives before the retry is due (a hop of a long wait, or an early redelivery)
   // waits for the rest of it instead of attempting early.
   const due = d.status === 'retrying' && d.next_attempt_at ? Date.parse(d.next_attempt_at) - now.getTime() : 0;
   if (due > 1000) return { kind: 'retry', delaySeconds: Math.ceil(due / 1000) };
   let sub = await deps.loadSubscription(d.subscription_id);
-  if ((!sub || !sub.enabled) && deps.reloadSubscription) sub = await deps.reloadSubscription(d.subscription_id, now.getTime());
+  if ((!sub || !sub.enabled || sub.paused) && deps.reloadSubscription) sub = await deps.reloadSubscription(d.subscription_id, now.getTime());
   const n = d.attempt_count;
   const { claimed_at: _claim, ...base } = d;
   // Every outcome replaces the item: the attempt is appended and the claim dropped.
@@ -103,6 +123,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string): Promise
     await finish('failed', { attempt: n + 1, at: now.toISOString(), status_code: null, duration_ms: 0, response_excerpt: null, error: sub ? `subscription disabled${sub.disabled_reason ? `: ${sub.disabled_reason}` : ''}` : 'subscription deleted' }, null);
     return { kind: 'done' };
   }
+  if (await holdIfPaused(deps, sub, base)) return { kind: 'done' };
   // Claim the attempt; a concurrent copy of the message loses here. A claim left by a crashed
   // worker is taken over once it is older than the request timeout.
   const stale = new Date(now.getTime() - (sub.timeout_seconds + 30) * 1000).toISOString();

@@ -21,7 +21,7 @@ import { checkPublishedData } from './event-types';
 /** A subscription as the API shows it: secret masked unless `reveal`. */
 export function subscriptionView(s: SubscriptionRecord, reveal = false) {
   const { previous_secrets: _p, created_by: _c, ...rest } = s;
-  return { ...rest, secret: reveal ? s.secret : maskSecret(s.secret) };
+  return { ...rest, paused: s.paused ?? false, secret: reveal ? s.secret : maskSecret(s.secret) };
 }
 
 function checkTarget(deps: Pick<OutboundDeps, 'allowPrivateTargets'>, url: string): void {
@@ -82,6 +82,8 @@ export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: 
     subscription_id: id,
     secret: secret ?? before.secret,
     previous_secrets: secret && secret !== before.secret ? [] : before.previous_secrets,
+    // Paused stays as it is: only …/pause and …/resume change it (resume also sends the backlog).
+    ...(before.paused ? { paused: true, ...(before.paused_at ? { paused_at: before.paused_at } : {}) } : {}),
     created_at: before.created_at,
     created_by: before.created_by,
     updated_at: deps.clock.now().toISOString(),
@@ -155,7 +157,7 @@ export function deliveryBody(s: Pick<SubscriptionRecord, 'subscription_id' | 'bo
   return { body: JSON.stringify(r.value), missing: r.missing };
 }
 
-/** A new delivery of one event to one subscription; the id derives from both, the body is fixed now. */
+/** A new delivery of one event to one subscription; the id derives from both, the body is fixed now. A paused subscription's is recorded `paused` (not queued). */
 function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionRecord, e: PublishedEvent, now: Date, traceId = e.id): DeliveryRecord {
   const delivery_id = `dlv_${createHash('sha256').update(`${e.id}\n${s.subscription_id}`).digest('hex').slice(0, 26)}`;
   const at = now.toISOString();
@@ -166,11 +168,11 @@ function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionR
     subscription_id: s.subscription_id,
     event_id: e.id,
     event_type: e.type,
-    status: 'pending',
+    status: s.paused ? 'paused' : 'pending',
     body,
     attempts: [],
     attempt_count: 0,
-    next_attempt_at: at,
+    next_attempt_at: s.paused ? null : at,
     created_at: at,
     updated_at: at,
     created_key: `${at}#${delivery_id}`,
@@ -390,15 +392,16 @@ export async function rotateSubscriptionSecret(deps: OutboundDeps, actor: Actor,
 }
 
 /** Sends a `hookline.test` event to this subscription only (whatever its patterns and filters). */
-export async function testSubscription(deps: OutboundDeps, id: string): Promise<PublishResult & { delivery_id: string }> {
+export async function testSubscription(deps: OutboundDeps, id: string): Promise<PublishResult & { delivery_id: string; status: DeliveryRecord['status'] }> {
   const s = await getSubscription(deps, id);
   const now = deps.clock.now();
   const event_id = deps.ids.next('evt');
   const d = newDelivery(deps, s, { id: event_id, type: 'hookline.test', timestamp: now.toISOString(), data: { message: 'A test delivery from Hookline' } }, now);
   await deps.deliveries.create(d);
   const delivery_id = d.delivery_id;
-  await deps.deliveryQueue.sendAll([delivery_id]);
-  return { event_id, deliveries: 1, delivery_id };
+  // Paused means nothing reaches the endpoint, a test included: it waits in the backlog, in order.
+  if (d.status === 'pending') await deps.deliveryQueue.sendAll([delivery_id]);
+  return { event_id, deliveries: 1, delivery_id, status: d.status };
 }
 
 function quantile(sorted: number[], q: number): number | null {
@@ -419,7 +422,7 @@ export async function subscriptionStats(deps: Pick<OutboundDeps, 'subscriptions'
     window_hours: windowHours,
     since,
     deliveries: list.length,
-    by_status: { pending: by('pending'), sending: by('sending'), success: by('success'), retrying: by('retrying'), failed: by('failed') },
+    by_status: { pending: by('pending'), sending: by('sending'), success: by('success'), retrying: by('retrying'), failed: by('failed'), paused: by('paused') },
     success_rate: finished ? by('success') / finished : null,
     attempts: durations.length,
     retries: list.reduce((n, d) => n + Math.max(0, d.attempt_count - 1), 0),

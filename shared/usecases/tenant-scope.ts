@@ -60,6 +60,8 @@ function tenantDeliveries(raw: DeliveryStore, subs: SubscriptionStore): Delivery
     claim: (d, n, stale) => raw.claim(d, n, stale),
     listBySubscription: (...a) => raw.listBySubscription(...a),
     listSince: (...a) => raw.listSince(...a),
+    backlogPage: (...a) => raw.backlogPage(...a),
+    countBacklog: (...a) => raw.countBacklog(...a),
   };
 }
 

@@ -140,8 +140,14 @@ describe('the CLI, used by a person or a script', () => {
     const unsaved = await jsonOf('subscriptions', 'preview', '--endpoint', 'https://example.com/x', '--events', 'only.this', '--type', 'not.this');
     expect(unsaved).toMatchObject({ matched: false, reasons: [expect.any(String)] });
     expect(await jsonOf('subscriptions', 'disable', sub.subscription_id)).toMatchObject({ enabled: false });
-    expect(await jsonOf('subscriptions', 'recover', sub.subscription_id)).toMatchObject({ enabled: true, was_enabled: false, retried: 0 });
+    const refused = await cli('subscriptions', 'recover', sub.subscription_id, '--since', '2026-01-01T00:00:00Z');
+    expect([refused.code, refused.err]).toEqual([1, expect.stringMatching(/^409 subscription_disabled/)]);
+    expect((await cli('subscriptions', 'recover', sub.subscription_id)).code).toBe(2);
+    expect(await jsonOf('subscriptions', 'recover', sub.subscription_id, '--since', '2026-01-01T00:00:00Z', '--enable')).toMatchObject({ queued: 0, since: '2026-01-01T00:00:00.000Z', recovery_id: expect.stringMatching(/^rcv_/) });
     expect(await jsonOf('subscriptions', 'enable', sub.subscription_id)).toMatchObject({ enabled: true });
+    expect(await jsonOf('subscriptions', 'pause', sub.subscription_id)).toMatchObject({ paused: true });
+    expect((await jsonOf('subscriptions', 'show', sub.subscription_id)).paused).toBe(true);
+    expect(await jsonOf('subscriptions', 'resume', sub.subscription_id)).toMatchObject({ paused: false });
     expect((await jsonOf('subscriptions', 'rotate-secret', sub.subscription_id)).previous_secret_expires_at).toBeDefined();
     expect((await jsonOf('subscriptions', 'show', sub.subscription_id)).secret).not.toBe(sub.secret);
     expect((await jsonOf('event-types')).map((t: { type: string }) => t.type)).toContain('task.created');

@@ -8,6 +8,7 @@ const sub = {
   retry_policy: { max_attempts: 8, initial_delay: 10, backoff_multiplier: 2, max_delay: 3600, retry_on_4xx: [408] },
   timeout_seconds: 15,
   enabled: true,
+  paused: false,
   secret: 'whsec_…abcd',
   created_at: '2026-11-23T12:00:00.000Z',
   updated_at: '2026-11-23T12:00:00.000Z',

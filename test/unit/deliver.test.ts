@@ -27,6 +27,17 @@ class MemoryDeliveries implements DeliveryStore {
   async listSince() {
     return [...this.items.values()];
   }
+  /** As the by_backlog index: the subscription's deliveries of that status, oldest first, created in [from, to). */
+  async backlogPage(subscriptionId: string, status: string, range: { from?: string; to?: string }, limit: number, cursor?: string) {
+    const keys = [...this.items.values()]
+      .filter((d) => d.subscription_id === subscriptionId && d.status === status && (!range.from || d.created_key >= range.from) && (!range.to || d.created_key < range.to) && (!cursor || d.created_key > cursor))
+      .sort((a, b) => (a.created_key < b.created_key ? -1 : 1));
+    const items = keys.slice(0, limit);
+    return { items: items.map((d) => d.delivery_id), next_cursor: keys.length > limit ? items[items.length - 1].created_key : null };
+  }
+  async countBacklog(subscriptionId: string, status: string, range: { from?: string; to?: string }, max: number) {
+    return Math.min(max, (await this.backlogPage(subscriptionId, status, range, Number.MAX_SAFE_INTEGER)).items.length);
+  }
 }
 
 const sub = (extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord => ({

@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, DeliveryStatus } from '../../model/subscription';
-import type { DeliveryStore, Page } from '../../ports';
+import type { BacklogRange, BacklogStatus, DeliveryStore, Page } from '../../ports';
 import { partitionQuery, putIfAbsent, queryPage } from './dynamo-helpers';
 import { isConditionFailed, unavailable } from './errors';
 import { packFields, unpackFields, type Item } from './stored-json';
@@ -23,8 +23,30 @@ function keptAttempts(attempts: DeliveryRecord['attempts']): DeliveryRecord['att
   }
   return from === 0 ? attempts : attempts.slice(from);
 }
-const toItem = (d: DeliveryRecord) => packFields({ ...d, attempts: keptAttempts(d.attempts) }, JSON_FIELDS, 'The delivery');
-const fromItem = (i: Item | undefined) => unpackFields<DeliveryRecord>(i, JSON_FIELDS);
+/** Statuses the sparse by_backlog index holds (resume pages the paused, recover the failed). */
+const BACKLOG: ReadonlySet<string> = new Set<BacklogStatus>(['paused', 'failed']);
+/** Every write is a whole-item put through here, so `backlog_key` always follows `status`. */
+const toItem = (d: DeliveryRecord) =>
+  packFields({ ...d, attempts: keptAttempts(d.attempts), ...(BACKLOG.has(d.status) ? { backlog_key: `${d.subscription_id}#${d.status}` } : {}) }, JSON_FIELDS, 'The delivery');
+const fromItem = (i: Item | undefined) => {
+  const d = unpackFields<DeliveryRecord & { backlog_key?: string }>(i, JSON_FIELDS);
+  if (d) delete d.backlog_key;
+  return d;
+};
+
+/** Oldest first, on one subscription's paused or failed deliveries, optionally within [from, to) of created_at. */
+function backlogQuery(table: string, subscriptionId: string, status: BacklogStatus, range: BacklogRange): Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'> {
+  // created_key is `${created_at}#${delivery_id}`, longer than the bare time: BETWEEN from AND to
+  // keeps a delivery created at `from` and drops one created at `to` (the window is [from, to)).
+  const cond = range.from && range.to ? ' AND created_key BETWEEN :from AND :to' : range.from ? ' AND created_key >= :from' : range.to ? ' AND created_key < :to' : '';
+  return {
+    TableName: table,
+    IndexName: 'by_backlog',
+    KeyConditionExpression: `backlog_key = :p${cond}`,
+    ExpressionAttributeValues: { ':p': `${subscriptionId}#${status}`, ...(range.from ? { ':from': range.from } : {}), ...(range.to ? { ':to': range.to } : {}) },
+    ScanIndexForward: true,
+  };
+}
 
 /** Deliveries keyed by delivery_id; by_subscription lists a subscription's newest first. */
 export class DynamoDeliveryStore implements DeliveryStore {
@@ -76,6 +98,26 @@ export class DynamoDeliveryStore implements DeliveryStore {
       cursor = page.next_cursor ?? undefined;
     } while (cursor && out.length < max);
     return out;
+  }
+
+  backlogPage(subscriptionId: string, status: BacklogStatus, range: BacklogRange, limit: number, cursor?: string): Promise<Page<string>> {
+    return queryPage<string>(this.db, backlogQuery(this.table, subscriptionId, status, range), { limit, cursor, cursorKeys: ['delivery_id', 'backlog_key', 'created_key'] }, 'The delivery store', (i) => String(i.delivery_id));
+  }
+
+  async countBacklog(subscriptionId: string, status: BacklogStatus, range: BacklogRange, max: number): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      let out;
+      try {
+        out = await this.db.send(new QueryCommand({ ...backlogQuery(this.table, subscriptionId, status, range), Select: 'COUNT', ExclusiveStartKey: start }));
+      } catch (err) {
+        throw unavailable('The delivery store', err);
+      }
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start && count < max);
+    return Math.min(count, max);
   }
 
   listBySubscription(subscriptionId: string, limit: number, cursor?: string, status?: DeliveryStatus): Promise<Page<DeliveryRecord>> {
