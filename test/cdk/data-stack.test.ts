@@ -36,7 +36,7 @@ describe('tables', () => {
       const schema = [{ AttributeName: index.partitionKey, KeyType: 'HASH' }];
       if (index.sortKey) schema.push({ AttributeName: index.sortKey, KeyType: 'RANGE' });
       expect(gsi.KeySchema).toEqual(schema);
-      expect(gsi.Projection).toEqual({ ProjectionType: 'ALL' });
+      expect(gsi.Projection).toEqual({ ProjectionType: 'keysOnly' in index && index.keysOnly ? 'KEYS_ONLY' : 'ALL' });
     }
   });
 });
