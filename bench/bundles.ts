@@ -90,26 +90,40 @@ function topInputs(meta: Metafile): { what: string; bytes: number }[] {
   return [...by].map(([what, bytes]) => ({ what, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
+export interface BuiltBundle {
+  name: string;
+  entry: string;
+  file: string;
+  meta: Metafile;
+}
+
+/**
+ * Every function of the manifest bundled as CDK bundles it (one file each, under `dir`), and the
+ * SQS-client-only baseline; `extra` adds more entries built the same way from source text.
+ */
+export async function buildBundles(dir: string, extra: Record<string, string> = {}): Promise<BuiltBundle[]> {
+  const { options } = cdkBundlingOptions();
+  const ext = options.outExtension?.['.js'] ?? '.js';
+  const targets: BuiltBundle[] = [];
+  for (const [name, spec] of Object.entries(functions)) {
+    const outdir = join(dir, name);
+    const r = await build({ ...options, entryPoints: { index: join(ROOT, spec.entry) }, outdir, absWorkingDir: ROOT, metafile: true });
+    targets.push({ name, entry: spec.entry, file: join(outdir, `index${ext}`), meta: r.metafile });
+  }
+  const sources: Record<string, string> = { baseline: "import { SQSClient } from '@aws-sdk/client-sqs';\nexport const c = SQSClient;\n", ...extra };
+  for (const [name, contents] of Object.entries(sources)) {
+    const file = join(dir, name === 'baseline' ? 'sqs-client-only' : name, `index${ext}`);
+    const r = await build({ ...options, stdin: { contents, resolveDir: ROOT, sourcefile: `${name}.ts`, loader: 'ts' }, outfile: file, outExtension: undefined, absWorkingDir: ROOT, metafile: true });
+    targets.push({ name, entry: name === 'baseline' ? "`import { SQSClient } from '@aws-sdk/client-sqs'`" : name, file, meta: r.metafile });
+  }
+  return targets;
+}
+
 export async function measureBundles(samples = Number(process.env.BENCH_IMPORT_SAMPLES ?? 9)): Promise<{ rows: BundleRow[]; baseline: BundleRow; options_source: string; samples: number }> {
-  const { options, source } = cdkBundlingOptions();
+  const { source } = cdkBundlingOptions();
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-bundles-'));
   try {
-    const targets: { name: string; entry: string; file: string; meta: Metafile }[] = [];
-    for (const [name, spec] of Object.entries(functions)) {
-      const outdir = join(dir, name);
-      const r = await build({ ...options, entryPoints: { index: join(ROOT, spec.entry) }, outdir, absWorkingDir: ROOT, metafile: true });
-      targets.push({ name, entry: spec.entry, file: join(outdir, `index${options.outExtension?.['.js'] ?? '.js'}`), meta: r.metafile });
-    }
-    const baseDir = join(dir, 'sqs-client-only');
-    const base = await build({
-      ...options,
-      stdin: { contents: "import { SQSClient } from '@aws-sdk/client-sqs';\nexport const c = SQSClient;\n", resolveDir: ROOT, sourcefile: 'sqs-client-only.ts', loader: 'ts' },
-      outfile: join(baseDir, `index${options.outExtension?.['.js'] ?? '.js'}`),
-      outExtension: undefined,
-      absWorkingDir: ROOT,
-      metafile: true,
-    });
-    targets.push({ name: 'baseline', entry: "`import { SQSClient } from '@aws-sdk/client-sqs'`", file: join(baseDir, `index${options.outExtension?.['.js'] ?? '.js'}`), meta: base.metafile });
+    const targets = await buildBundles(dir);
 
     const times = new Map<string, number[]>(targets.map((t) => [t.name, []]));
     // One untimed import each (disk cache), then round-robin samples so drift hits all alike.

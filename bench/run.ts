@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the receive path's costs, measured in one run and written to BENCHMARKS.md.
  *   1. receiver CPU per request against a minimal reference receiver (own process);
- *   2. bundle size and cold import time of every Lambda against an SQS-client-only bundle;
+ *   2. bundle size and cold import time of every Lambda against an SQS-client-only bundle, and
+ *      init duration (process start to the first invocation's answer; bench/init.ts, own process);
  *   3. AWS calls per received event through the in-process local stack (own process).
  *   4.-6. provider verifiers, matching, outbound deliveries; 7. the console (bench/console.ts);
  *   8. AWS calls per published event with 1,000 tenants x 3 subscriptions (own process).
@@ -12,6 +13,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { measureBundles, NODE } from './bundles';
+import { formatInitSection } from './init-format';
+import type { InitResult } from './init-format';
 import type { CallRow } from './lib/count-calls';
 import { ROOT } from './lib/fixture';
 import { runJsonChild } from './lib/stats';
@@ -70,6 +73,8 @@ log('1/4 receiver CPU per request ...');
 const cpu = await runJsonChild<CpuResult>(NODE, [...tsx, join(ROOT, 'bench/receiver-cpu.ts')], { cwd: ROOT, timeoutMs: 120_000 });
 log('2/4 bundles and cold imports ...');
 const bundles = await measureBundles();
+log('2/4 init duration (import + first invocation against the emulators) ...');
+const init = await runJsonChild<InitResult>(NODE, [...tsx, join(ROOT, 'bench/init.ts')], { cwd: ROOT, timeoutMs: 300_000 });
 log('3/4 AWS calls per event ...');
 const calls = await runJsonChild<CallsResult>(NODE, [...tsx, join(ROOT, 'bench/aws-calls.ts')], { cwd: ROOT, timeoutMs: 120_000 });
 log('4/4 provider verifiers against the providers\' own libraries ...');
@@ -122,6 +127,9 @@ for (const b of bundles.rows) {
     `${x(b.bytes / bundles.baseline.bytes)} / ${x(b.import_ms / bundles.baseline.import_ms)}`,
     '',
   ]);
+}
+for (const r of init.rows) {
+  rows.push([`**2. ${r.name}** init (import + first invocation)`, ms(r.total_ms), `${ms(init.baseline.total_ms)} (SQS client only, one SendMessage)`, x(r.total_ms / init.baseline.total_ms), '']);
 }
 const rowsBy = (caller: string) => calls.rows.filter((r) => r.caller === caller);
 const goals: Record<string, string> = {
@@ -193,6 +201,8 @@ ${[...bundles.rows, bundles.baseline]
         .join(', ')} |`,
   )
   .join('\n')}
+
+${formatInitSection(init)}
 
 ## 3. AWS calls per received event
 

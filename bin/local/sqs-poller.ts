@@ -20,7 +20,8 @@ export interface PollerOptions {
   log: (line: string) => void;
 }
 
-function toRecord(m: Message, arn: string, region: string): SQSRecord {
+/** An SQS message as the Lambda event source mapping hands it over (one record of an SQSEvent). */
+export function toRecord(m: Message, arn: string, region: string): SQSRecord {
   const a = m.Attributes ?? {};
   return {
     messageId: m.MessageId!,
