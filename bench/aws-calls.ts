@@ -64,7 +64,7 @@ try {
   const { documentClient, s3Client, snsClient, sqsClient } = await import('../shared/adapters/aws/clients');
   const { handler: consumer } = await import('../functions/consumer/handler');
   const counter = new CallCounter();
-  for (const c of [documentClient(), sqsClient(), s3Client(), snsClient()]) counter.attach(c as never, 'receiver');
+  for (const c of [documentClient(), sqsClient(), (await s3Client().load()).client, snsClient()]) counter.attach(c as never, 'receiver');
   const pollerSqs = new SQSClient({});
   counter.attach(pollerSqs as never, 'poller');
 

@@ -79,7 +79,7 @@ describe('AWS calls per received event', () => {
     expect(created.status).toBe(201);
 
     // From here on, calls outside a consumer scope come from the receiver (nothing else runs).
-    for (const c of [documentClient(), sqsClient(), s3Client(), snsClient()]) counter.attach(c as never, 'receiver');
+    for (const c of [documentClient(), sqsClient(), (await s3Client().load()).client, snsClient()]) counter.attach(c as never, 'receiver');
     const pollerSqs = new SQSClient({});
     counter.attach(pollerSqs as never, 'poller');
     const spec = queues.events;
@@ -102,7 +102,7 @@ describe('AWS calls per received event', () => {
   });
 
   afterAll(async () => {
-    for (const c of [documentClient(), sqsClient(), s3Client(), snsClient()]) counter.detach(c as never);
+    for (const c of [documentClient(), sqsClient(), (await s3Client().load()).client, snsClient()]) counter.detach(c as never);
     await poller?.stop();
     await s?.stop();
     quietLog.mockRestore();

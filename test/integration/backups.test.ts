@@ -45,7 +45,7 @@ describe('config backups', () => {
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const { s3Client } = await import('../../shared/adapters/aws/clients');
     await s.admin('/api/webhooks', { method: 'POST', body: JSON.stringify({ webhook_id: 'bk2', name: 'x', provider: 'github', secret: 'do-not-store-me', reply: { token: 'ghp_never_in_s3' } }) });
-    const obj = await s3Client().send(new GetObjectCommand({ Bucket: s.env.CONFIG_BUCKET, Key: 'backups/webhooks/bk2/00000001.json' }));
+    const obj = await (await s3Client().load()).client.send(new GetObjectCommand({ Bucket: s.env.CONFIG_BUCKET, Key: 'backups/webhooks/bk2/00000001.json' }));
     const text = await obj.Body!.transformToString();
     expect(text).toContain('"webhook_id": "bk2"');
     expect(text).not.toContain('do-not-store-me');

@@ -1,6 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { PayloadRef } from '../../model/event';
 import type { PayloadStore } from '../../ports';
+import type { LazyS3 } from './clients';
 import { unavailable } from './errors';
 
 /**
@@ -8,7 +8,7 @@ import { unavailable } from './errors';
  * read back one event at a time with a byte-range GET. One PUT serves up to a whole batch.
  */
 export class S3PayloadStore implements PayloadStore {
-  constructor(private readonly s3: S3Client, private readonly bucket: string) {}
+  constructor(private readonly s3: LazyS3, private readonly bucket: string) {}
 
   async putBatch(key: string, members: Buffer[]): Promise<PayloadRef[]> {
     const refs: PayloadRef[] = [];
@@ -23,7 +23,8 @@ export class S3PayloadStore implements PayloadStore {
 
   async putObject(key: string, body: Buffer): Promise<void> {
     try {
-      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/octet-stream' }));
+      const { client, sdk } = await this.s3.load();
+      await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/octet-stream' }));
     } catch (err) {
       throw unavailable('The payload store', err);
     }
@@ -39,7 +40,8 @@ export class S3PayloadStore implements PayloadStore {
 
   private async read(key: string, range?: string): Promise<Buffer> {
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
+      const { client, sdk } = await this.s3.load();
+      const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
       return Buffer.from(await out.Body!.transformToByteArray());
     } catch (err) {
       throw unavailable('The payload store', err);
