@@ -1,6 +1,9 @@
-import { apiHandler } from '../../shared/http/api-handler';
-import { operations } from './operations';
+import { lazyHandler } from '../../shared/http/lazy-handler';
 import { wire } from './wiring';
 
-/** Interactive actions Lambda: agents comment, ask and respond on an event's source; replay; questions. */
-export const handler = apiHandler('interactive', operations, wire);
+/**
+ * Interactive actions Lambda: agents comment, ask and respond on an event's source; replay;
+ * questions. The composition root loads with this module; the routes, their zod schemas and the
+ * operations (app.ts) with the first request.
+ */
+export const handler = lazyHandler(async () => (await import('./app')).app(wire));
