@@ -17,7 +17,7 @@ import { HooklineFunction } from './constructs/hookline-function';
 import { HooklineOperations } from './constructs/operations';
 import type { HooklineDataResources } from './data-stack';
 import { entries, mapValues, pascal } from './records';
-import { stageConfig, type StageConfig } from './stage';
+import { stageConfig, type ReservedFunction, type StageConfig } from './stage';
 
 /** Inputs of the API stack: the data stack's resources and build settings. */
 export interface HooklineApiStackProps extends StackProps {
@@ -71,7 +71,7 @@ export class HooklineApiStack extends Stack {
         tracing: props.tracing,
         environment: commonEnv(stage),
         logRetention: stage.logRetention,
-        reservedConcurrency: stage.reservedConcurrency[name as keyof StageConfig['reservedConcurrency']],
+        reservedConcurrency: stage.reservedConcurrency[name as ReservedFunction],
       });
       fn.bindManifest(props.data);
       Validations.of(fn.fn).acknowledge({

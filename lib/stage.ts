@@ -7,6 +7,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { queues, type QueueSpec } from '../shared/resources';
 
 export interface DomainConfig {
   /** e.g. `api.example.com` */
@@ -33,11 +34,35 @@ export interface StageConfig {
   deliveryP95Seconds: number;
   /** Oldest message age (seconds) on the events and deliveries queues that raises an alarm. */
   queueAgeSeconds: number;
-  reservedConcurrency: { receiver?: number; consumer?: number };
+  reservedConcurrency: Partial<Record<ReservedFunction, number>>;
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** Days a replaced or deleted config-bucket object version is kept. */
   configNoncurrentDays: number;
   domains: { api?: DomainConfig; receiver?: DomainConfig };
+}
+
+/** The functions whose reserved concurrency comes from `hookline:reservedConcurrency`: the receiver and every queue consumer. */
+export const RESERVED_FUNCTIONS = ['receiver', 'consumer', 'actions', 'deliverer'] as const;
+export type ReservedFunction = (typeof RESERVED_FUNCTIONS)[number];
+
+/** prod's defaults: the actions worker's equals its queue's maximum concurrency (10), the deliverer is left to the account pool. */
+const PROD_RESERVED: Partial<Record<ReservedFunction, number>> = { receiver: 100, consumer: 20, actions: 10 };
+
+/**
+ * Reserved concurrency per function from context: unknown names are refused (a typo would silently
+ * reserve nothing), and a queue consumer cannot reserve less than its event source mapping's
+ * maximum concurrency (SQS would keep polling batches Lambda then throttles).
+ */
+function reservedConcurrency(given: Record<string, unknown>): Partial<Record<ReservedFunction, number>> {
+  const out: Partial<Record<ReservedFunction, number>> = {};
+  for (const [name, v] of Object.entries(given ?? {})) {
+    if (!(RESERVED_FUNCTIONS as readonly string[]).includes(name)) throw new Error(`hookline:reservedConcurrency: "${name}" is not one of ${RESERVED_FUNCTIONS.join(', ')}`);
+    const n = positive(`reservedConcurrency.${name}`, v);
+    const mapping = (Object.values(queues) as QueueSpec[]).find((q) => q.consumer.fn === name)?.consumer.maxConcurrency;
+    if (mapping && n < mapping) throw new Error(`hookline:reservedConcurrency.${name} must be at least ${mapping}, its queue's maximum concurrency, got ${n}`);
+    out[name as ReservedFunction] = n;
+  }
+  return out;
 }
 
 const RETENTION: Record<number, logs.RetentionDays> = {
@@ -78,7 +103,7 @@ export function stageConfig(scope: Construct): StageConfig {
   const emails = read<string[] | string>(scope, 'alertEmails', []);
   const alertEmails = (Array.isArray(emails) ? emails : [emails]).map(String);
   for (const e of alertEmails) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) throw new Error(`hookline:alertEmails: "${e}" is not an email address`);
-  const concurrency = read<{ receiver?: number; consumer?: number }>(scope, 'reservedConcurrency', prod ? { receiver: 100, consumer: 20 } : {});
+  const concurrency = read<Record<string, unknown>>(scope, 'reservedConcurrency', prod ? PROD_RESERVED : {});
   const throttle = read(scope, 'apiThrottle', { rateLimit: 1000, burstLimit: 500 });
   return {
     stage,
@@ -92,10 +117,7 @@ export function stageConfig(scope: Construct): StageConfig {
     deliverySuccessRateMin: positive('deliverySuccessRateMin', read(scope, 'deliverySuccessRateMin', 95), 100),
     deliveryP95Seconds: positive('deliveryP95Seconds', read(scope, 'deliveryP95Seconds', 30)),
     queueAgeSeconds: positive('queueAgeSeconds', read(scope, 'queueAgeSeconds', 900)),
-    reservedConcurrency: {
-      ...(concurrency.receiver !== undefined ? { receiver: positive('reservedConcurrency.receiver', concurrency.receiver) } : {}),
-      ...(concurrency.consumer !== undefined ? { consumer: positive('reservedConcurrency.consumer', concurrency.consumer) } : {}),
-    },
+    reservedConcurrency: reservedConcurrency(concurrency),
     apiThrottle: { rateLimit: positive('apiThrottle.rateLimit', throttle.rateLimit), burstLimit: positive('apiThrottle.burstLimit', throttle.burstLimit) },
     configNoncurrentDays: positive('configNoncurrentDays', read(scope, 'configNoncurrentDays', 90)),
     domains: read(scope, 'domains', {}),

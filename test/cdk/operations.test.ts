@@ -124,7 +124,7 @@ describe('stages', () => {
     for (const f of Object.values(resources(apiT)).filter((r) => r.Type === 'AWS::Lambda::Function')) expect(f.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('prod: retained, deletion-protected tables, 90-day logs, reserved concurrency for receiver and consumer, stage names', () => {
+  it('prod: retained, deletion-protected tables, 90-day logs, reserved concurrency for receiver, consumer and the actions worker, stage names', () => {
     const p = withContext({ 'hookline:stage': 'prod' });
     const tablesJson = Object.values(resources(p.data)).filter((r) => r.Type === 'AWS::DynamoDB::Table');
     expect(tablesJson).toHaveLength(Object.keys(tables).length);
@@ -133,6 +133,9 @@ describe('stages', () => {
     p.api.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     p.api.hasResourceProperties('AWS::Lambda::Function', { Description: functions.receiver.description, ReservedConcurrentExecutions: 100 });
     p.api.hasResourceProperties('AWS::Lambda::Function', { Description: functions.consumer.description, ReservedConcurrentExecutions: 20 });
+    // The actions worker reserves what its queue's event source mapping may run at once.
+    p.api.hasResourceProperties('AWS::Lambda::Function', { Description: functions.actions.description, ReservedConcurrentExecutions: queues.actions.consumer.maxConcurrency });
+    p.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: queues.actions.consumer.maxConcurrency } });
     p.api.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'hookline-prod-deliveries-dlq' });
     p.api.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'hookline-prod-api' });
     expect(p.apiStack.config.stackName('HooklineData')).toBe('HooklineData-prod');
@@ -148,6 +151,20 @@ describe('stages', () => {
     p.api.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 20 } });
     p.api.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.example.com' });
     p.api.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+  });
+
+  it('takes the actions worker and the deliverer from the same reservedConcurrency context, per stage', () => {
+    const p = withContext({ 'hookline:stage': 'staging', 'hookline:reservedConcurrency': '{"actions":25,"deliverer":40}' });
+    p.api.hasResourceProperties('AWS::Lambda::Function', { Description: functions.actions.description, ReservedConcurrentExecutions: 25 });
+    p.api.hasResourceProperties('AWS::Lambda::Function', { Description: functions.deliverer.description, ReservedConcurrentExecutions: 40 });
+    const fns = Object.values(resources(p.api)).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.ReservedConcurrentExecutions !== undefined);
+    expect(fns).toHaveLength(2);
+    expect(p.apiStack.config.resourceName('api')).toBe('hookline-staging-api');
+  });
+
+  it("refuses reserved concurrency for an unknown function, or below a queue consumer's maximum concurrency", () => {
+    expect(() => withContext({ 'hookline:reservedConcurrency': '{"action":10}' })).toThrow(/"action" is not one of receiver, consumer, actions, deliverer/);
+    expect(() => withContext({ 'hookline:reservedConcurrency': '{"actions":5}' })).toThrow(/reservedConcurrency.actions must be at least 10/);
   });
 
   it('refuses a malformed stage or threshold at synth', () => {
