@@ -22,10 +22,17 @@ export interface InvocationContext {
 
 /**
  * The one entry wrapper of every function: runs the handler with its invocation's ids
- * (`function_request_id`, `function_name`) on all its log lines.
+ * (`function_request_id`, `function_name`, and `cold_start` on the container's first invocation)
+ * on all its log lines.
  */
 export function lambdaEntry<E, C extends InvocationContext, R>(handler: (event: E, context?: C) => Promise<R>): (event: E, context?: C) => Promise<R> {
-  return (event, context) => (context ? invocation.run({ function_request_id: context.awsRequestId, function_name: context.functionName }, () => handler(event, context)) : handler(event, context));
+  let cold = true;
+  return (event, context) => {
+    if (!context) return handler(event, context);
+    const ids = { function_request_id: context.awsRequestId, function_name: context.functionName, cold_start: cold };
+    cold = false;
+    return invocation.run(ids, () => handler(event, context));
+  };
 }
 
 /**

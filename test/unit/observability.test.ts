@@ -101,8 +101,9 @@ describe('the Lambda request id on every line (lambdaEntry)', () => {
       log.info('done', { n: e.n });
     });
     await Promise.all([slow({ n: 20 }, ctx('req-a')), slow({ n: 5 }, ctx('req-b'))]);
-    const byN = Object.fromEntries(out.map((l) => JSON.parse(l)).map((l) => [l.n, l.function_request_id]));
-    expect(byN).toEqual({ 20: 'req-a', 5: 'req-b' });
+    const byN = Object.fromEntries(out.map((l) => JSON.parse(l)).map((l) => [l.n, [l.function_request_id, l.cold_start]]));
+    // The container's first invocation is the cold start.
+    expect(byN).toEqual({ 20: ['req-a', true], 5: ['req-b', false] });
   });
 
   it("gives an inbound event's lines its event id as trace id", () => {
