@@ -448,7 +448,7 @@ export function internalEvents(deps: OutboundDeps, log: (message: string, extra:
         if (!subs.some((s) => s.enabled && patternMatches(s, type))) return;
         await publishEvent(deps, { type, data, ...(origin ? { origin } : {}) });
       } catch (err) {
-        log('could not publish an internal event', { type, error: String(err) });
+        log('could not publish an internal event', { type, ...(origin?.trace_id ? { trace_id: origin.trace_id } : {}), error: String(err) });
       }
     },
   };

@@ -75,7 +75,7 @@ describe('commands through npm start', () => {
     expect(tasks.items.filter((t: { event_id: string }) => t.event_id === id)).toHaveLength(1);
   });
 
-  it("one filter on the event id follows a delivery through npm start's log: accepted, stored, its task; secrets never appear", async () => {
+  it("one filter on the trace id (the event id) follows a delivery through npm start's log: accepted, stored, its task, each line with its Lambda request id; secrets never appear", async () => {
     const id = await github('issues', issue(40, 'bug'), 'e2e-c-trace');
     const ev = await finished(id);
     const lines = () =>
@@ -91,9 +91,12 @@ describe('commands through npm start', () => {
           }
         });
     const trace = await pollUntil(async () => {
-      const t = lines().filter((l) => l.event_id === id);
+      const t = lines().filter((l) => l.trace_id === id);
       return t.some((l) => l.message === 'action') ? t : undefined;
     }, 'the trace of the event in the log');
+    // One filter (trace_id = the event id), and every line names the invocation that wrote it.
+    for (const l of trace) expect(l).toMatchObject({ function_request_id: expect.stringMatching(/^[0-9a-f-]{36}$/), function_name: expect.any(String) });
+    expect(new Set(trace.map((l) => l.function_name))).toEqual(new Set(['receiver', 'consumer']));
     expect(trace.map((l) => l.message)).toEqual(expect.arrayContaining(['event accepted', 'event stored', 'action']));
     expect(trace.find((l) => l.message === 'event accepted')).toMatchObject({ level: 'INFO', webhook_id: 'github-issues-001', delivery_id: 'e2e-c-trace' });
     expect(trace.find((l) => l.message === 'action')).toMatchObject({ command_id: expect.any(String), task_id: ev.actions[0].task_id, outcome: 'succeeded' });
