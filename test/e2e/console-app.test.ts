@@ -250,6 +250,9 @@ describe('the console', () => {
     await page.getByRole('cell', { name: '{"ok":true}' }).waitFor();
     expect(sink.hits.at(-1)!.headers['x-team']).toBe('ops');
     await checkPage('delivery');
+    // The trace to filter the logs by: a test event is its own trace, so its event id.
+    const traceId = await page.getByTitle("filter trace_id in the functions' logs to follow it").textContent();
+    expect(traceId).toMatch(/^evt_/);
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.getByRole('cell', { name: '#2' }).waitFor({ timeout: 15_000 }).catch(async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();

@@ -473,6 +473,7 @@ export function DeliveryPage({ id }: { id: string }) {
                 ['Status', <Badge status={x.status} />],
                 ['Delivery id', <code>{x.delivery_id}</code>],
                 ['Event id', <code>{x.event_id}</code>],
+                ['Trace id', <code title="filter trace_id in the functions' logs to follow it">{x.trace_id}</code>],
                 ['Attempts', String(x.attempt_count)],
                 ['Next attempt', x.next_attempt_at ? utc(x.next_attempt_at) : <span class="muted">none</span>],
                 ['Created', utc(x.created_at)],
