@@ -17,6 +17,7 @@ import type { DeliveryRecord, DeliveryStatus, SubscriptionRecord } from './model
 import type { WebhookRecord } from './model/webhook';
 import type { TenantRecord } from './model/tenant';
 import type { EventTypeRecord } from './model/event-type';
+import type { RateLimitSpec } from './delivery/rate-limit';
 
 export interface Page<T> {
   items: T[];
@@ -397,4 +398,13 @@ export interface Logger {
 export interface Metrics {
   count(name: MetricName, dimensions?: Record<string, string>, value?: number): void;
   milliseconds(name: MetricName, ms: number, dimensions?: Record<string, string>): void;
+}
+
+/**
+ * Outbound rate-limit buckets (shared/delivery/rate-limit.ts), one per key (`sub#<id>`,
+ * `tenant#<id>`), shared by every deliverer container.
+ */
+export interface RateLimiter {
+  /** Reserves the next slot of `key`'s bucket at or after `from` (epoch ms); resolves to the time the attempt may be sent. */
+  reserve(key: string, limit: RateLimitSpec, from: number): Promise<number>;
 }

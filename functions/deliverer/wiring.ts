@@ -1,5 +1,6 @@
 import { documentClient, sqsClient } from '../../shared/adapters/aws/clients';
-import { DynamoSubscriptionStore } from '../../shared/adapters/aws/dynamo-config-store';
+import { DynamoSubscriptionStore, DynamoTenantStore } from '../../shared/adapters/aws/dynamo-config-store';
+import { DynamoRateLimiter } from '../../shared/adapters/aws/dynamo-rate-limiter';
 import { DynamoDeliveryStore } from '../../shared/adapters/aws/dynamo-delivery-store';
 import type { BatchDeps } from '../../shared/adapters/aws/sqs-batch';
 import { outboundDeps } from '../../shared/adapters/aws/wiring';
@@ -21,6 +22,9 @@ export function wire(): DelivererDeps {
   const subscriptions = new DynamoSubscriptionStore(documentClient(), resources.tables.config);
   const allowPrivate = settings.ALLOW_PRIVATE_TARGETS === 'true';
   const loadSubscription = cachedLoader((id) => subscriptions.get(id), settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
+  const tenants = new DynamoTenantStore(documentClient(), resources.tables.config);
+  // A tenant's limit is read once per container per CONFIG_CACHE_SECONDS (a subscription without a tenant reads nothing).
+  const tenantLimit = cachedLoader(async (id) => (await tenants.get(id))?.rate_limit ?? null, settings.CONFIG_CACHE_SECONDS * 1000, systemClock);
   return {
     deliveries: new DynamoDeliveryStore(documentClient(), resources.tables.deliveries),
     deliveryQueue: new SqsDeliveryQueue(sqsClient(), resources.queues.deliveries),
@@ -40,6 +44,10 @@ export function wire(): DelivererDeps {
       await subscriptions.replace({ ...rest, ...(value ? { failing_since: value } : {}), version: s.version + 1 }, s.version).catch(() => undefined);
     },
     autoDisableAfterDays: settings.AUTO_DISABLE_AFTER_DAYS,
+    rateLimits: {
+      rateLimiter: new DynamoRateLimiter(documentClient(), resources.tables.deliveries),
+      tenantRateLimit: async (id) => (await tenantLimit(id)) ?? undefined,
+    },
     internal: internalEvents(outboundDeps(resources, settings, log), (message, extra) => log.error(message, extra)),
     metrics: emfMetrics(),
     clock: systemClock,

@@ -3,7 +3,7 @@ import { BoundedJson, IsoTime, LIMITS } from './common';
 import { SubscriptionFilters } from './conditions';
 import { parseSubscriptionSecret } from '../delivery/signing';
 import { bodyTemplateIssues, type JsonValue } from '../delivery/body-template';
-import { TenantId } from './tenant';
+import { RateLimit, TenantId } from './tenant';
 
 /** `agent:complete`, `project.*`, `*`: an event type or a prefix wildcard. */
 export const EventPattern = z
@@ -91,6 +91,8 @@ const SubscriptionFields = {
   enabled: z.boolean().default(true),
   /** The tenant whose events this subscription receives (an existing tenant); fixed once created. */
   tenant_id: TenantId.optional().meta({ description: 'The tenant (an existing one) whose published events this subscription receives; without it, events published without a tenant_id. Fixed once created.' }),
+  /** Caps attempts to this endpoint; excess deliveries wait for a slot (never dropped, never counted as an attempt). */
+  rate_limit: RateLimit.optional().meta({ description: "Caps attempts to this endpoint: excess deliveries wait for their slot (never dropped, never counted as an attempt; the delivery shows rate_limited_until). The tenant's rate_limit, if any, caps the sum over its subscriptions as well" }),
 };
 
 /** `POST /api/subscriptions` body. */
@@ -116,6 +118,7 @@ export interface SubscriptionRecord {
   timeout_seconds: number;
   enabled: boolean;
   tenant_id?: string;
+  rate_limit?: RateLimit;
   secret: string;
   previous_secrets: { secret: string; expires_at: string }[];
   disabled_reason?: string;
@@ -150,6 +153,7 @@ export const SubscriptionView = z
     timeout_seconds: z.number(),
     enabled: z.boolean(),
     tenant_id: z.string().optional(),
+    rate_limit: z.object({ per_second: z.number(), burst: z.number().int().optional() }).optional(),
     disabled_reason: z.string().optional(),
     failing_since: IsoTime.optional().meta({ description: 'Since when every delivery has ended failed; cleared by a success' }),
     paused: z.boolean().meta({ description: 'true between POST …/pause and …/resume: deliveries are recorded with status paused and not attempted; resume sends them oldest first' }),
@@ -191,6 +195,8 @@ export interface DeliveryRecord {
   /** Set while an attempt is in flight; a claim older than the timeout can be taken over. */
   claimed_at?: string;
   next_attempt_at: string | null;
+  /** The rate-limit slot reserved for attempt `attempt` (shared/usecases/rate-limit-gate.ts): when it may be sent. */
+  rate_limit_slot?: { attempt: number; at: string };
   created_at: string;
   updated_at: string;
   /** `${created_at}#${delivery_id}`: sort key of by_subscription. */
@@ -236,6 +242,9 @@ const DeliveryFields = {
   attempt_count: z.number().int(),
   last_status_code: z.number().int().nullable(),
   next_attempt_at: IsoTime.nullable(),
+  rate_limited_until: IsoTime.nullable().meta({
+    description: "Set when a rate limit (the subscription's or its tenant's) held the latest attempt: the time of its reserved slot (while it waits, next_attempt_at is the same time); null when no limit held it",
+  }),
   created_at: IsoTime,
   updated_at: IsoTime,
 };

@@ -7,14 +7,22 @@ export const TenantId = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -, starting with a letter or digit, at most 64 characters')
   .meta({ example: 'acme' });
 
-/** `{"per_second","burst"}`: deliveries per second to an endpoint, and how many may go at once above that. */
+/**
+ * `{"per_second","burst"}`: deliveries per second to an endpoint (a subscription's own, or the sum
+ * over a tenant's subscriptions), and how many may go back to back above that (default 1). At most
+ * 1,000 per second: each limit is one DynamoDB item, which takes about 1,000 writes per second.
+ */
 export const RateLimit = z
   .object({
-    per_second: z.number().positive().max(10_000),
-    burst: z.number().int().min(1).max(10_000).optional(),
+    per_second: z
+      .number()
+      .min(0.01, 'at least 0.01 (one delivery per 100 seconds)')
+      .max(1000, 'at most 1000 (one limiter item takes about 1,000 writes a second)')
+      .meta({ description: 'Deliveries per second, 0.01 to 1000 (fractions allowed: 0.5 is one every 2 s)' }),
+    burst: z.number().int().min(1).max(1000).optional().meta({ description: 'How many may go back to back above the rate (1 to 1000; default 1: evenly spaced)' }),
   })
   .strict()
-  .meta({ id: 'RateLimit', example: { per_second: 50, burst: 100 } });
+  .meta({ id: 'RateLimit', example: { per_second: 50, burst: 10 } });
 export type RateLimit = z.infer<typeof RateLimit>;
 
 const Metadata = z

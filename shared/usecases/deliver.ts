@@ -5,6 +5,7 @@ import { retryDelaySeconds } from '../delivery/retry-schedule';
 import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../model/subscription';
 import { metric } from '../metric-names';
 import type { DeliveryStore, InternalEvents, Logger, Metrics, SendResult } from '../ports';
+import { rateLimitedUntil, type RateLimitDeps } from './rate-limit-gate';
 import { INTERNAL_TYPES } from './subscriptions';
 
 export interface DeliverDeps {
@@ -26,9 +27,15 @@ export interface DeliverDeps {
   metrics?: Metrics;
   /** One INFO line per attempt, with delivery, subscription, event and attempt ids. */
   log?: Logger;
+  /** Outbound rate limits (subscriptions' and tenants' `rate_limit`); without it none apply. */
+  rateLimits?: RateLimitDeps;
+  /** Waits in process (a rate-limit slot due within a second); default setTimeout. */
+  wait?(ms: number): Promise<void>;
   clock: Clock;
   random?: () => number;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** After a delivery ended: success clears the failing streak; a failure starts it or, once old enough, disables the subscription. */
 async function afterOutcome(deps: DeliverDeps, sub: SubscriptionRecord, d: DeliveryRecord, ok: boolean, attempts: DeliveryAttempt[]): Promise<void> {
@@ -60,7 +67,7 @@ async function afterOutcome(deps: DeliverDeps, sub: SubscriptionRecord, d: Deliv
   }
 }
 
-export type DeliverOutcome = { kind: 'done' } | { kind: 'retry'; delaySeconds: number };
+export type DeliverOutcome = { kind: 'done' } | { kind: 'retry'; delaySeconds: number; dueAt?: number };
 
 const INTERESTING = ['content-type', 'retry-after', 'location'];
 
@@ -106,7 +113,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
   if (opts.onlyPaused && found.status !== 'paused') return { kind: 'done' };
   // A recovery's attempt carries its job id, so a redelivered page of that job finds it and sends nothing again.
   const d = found.status === 'failed' && opts.recover ? { ...found, recovered_by: opts.recover } : found;
-  const now = deps.clock.now();
+  let now = deps.clock.now();
   // A message that arrives before the retry is due (a hop of a long wait, or an early redelivery)
   // waits for the rest of it instead of attempting early.
   const due = d.status === 'retrying' && d.next_attempt_at ? Date.parse(d.next_attempt_at) - now.getTime() : 0;
@@ -114,7 +121,8 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
   let sub = await deps.loadSubscription(d.subscription_id);
   if ((!sub || !sub.enabled || sub.paused) && deps.reloadSubscription) sub = await deps.reloadSubscription(d.subscription_id, now.getTime());
   const n = d.attempt_count;
-  const { claimed_at: _claim, ...base } = d;
+  const { claimed_at: _claim, ...held } = d;
+  let base: DeliveryRecord = held;
   // Every outcome replaces the item: the attempt is appended and the claim dropped.
   const finish = (status: DeliveryRecord['status'], attempt: DeliveryAttempt, next: string | null) =>
     deps.deliveries.update({ ...base, status, attempts: [...d.attempts, attempt], attempt_count: n + 1, next_attempt_at: next, updated_at: deps.clock.now().toISOString() }, n);
@@ -124,10 +132,24 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
     return { kind: 'done' };
   }
   if (await holdIfPaused(deps, sub, base)) return { kind: 'done' };
+  const slot = await rateLimitedUntil(deps.rateLimits, sub, d, now.getTime());
+  if (slot !== null && slot > now.getTime()) {
+    // Excess deliveries wait for their slot, never counted as an attempt: within a second in
+    // process, longer in the queue (back within the second before the slot, the rest in process).
+    const at = new Date(slot).toISOString();
+    const wait = slot - now.getTime();
+    base = { ...base, rate_limit_slot: { attempt: n + 1, at } };
+    if (wait >= 1000) {
+      if (d.rate_limit_slot?.at !== at) await deps.deliveries.update({ ...base, next_attempt_at: at, updated_at: now.toISOString() }, n);
+      return { kind: 'retry', delaySeconds: Math.floor(wait / 1000), dueAt: slot };
+    }
+    await (deps.wait ?? sleep)(wait);
+    now = deps.clock.now();
+  }
   // Claim the attempt; a concurrent copy of the message loses here. A claim left by a crashed
   // worker is taken over once it is older than the request timeout.
   const stale = new Date(now.getTime() - (sub.timeout_seconds + 30) * 1000).toISOString();
-  if (!(await deps.deliveries.claim({ ...d, status: 'sending', claimed_at: now.toISOString(), updated_at: now.toISOString() }, n, stale))) return { kind: 'done' };
+  if (!(await deps.deliveries.claim({ ...base, status: 'sending', claimed_at: now.toISOString(), updated_at: now.toISOString() }, n, stale))) return { kind: 'done' };
 
   const headers = {
     ...sub.headers,

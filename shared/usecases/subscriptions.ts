@@ -259,6 +259,7 @@ export function deliverySummary(d: DeliveryRecord) {
     attempt_count: d.attempt_count,
     last_status_code: last?.status_code ?? null,
     next_attempt_at: d.next_attempt_at,
+    rate_limited_until: d.rate_limit_slot && d.rate_limit_slot.attempt >= d.attempt_count ? d.rate_limit_slot.at : null,
     created_at: d.created_at,
     updated_at: d.updated_at,
   };

@@ -1,44 +1,6 @@
 import { deliverOne, type DeliverDeps } from '../../shared/usecases/deliver';
 import type { DeliveryRecord, SubscriptionRecord } from '../../shared/model/subscription';
-import type { DeliveryStore } from '../../shared/ports';
-
-class MemoryDeliveries implements DeliveryStore {
-  items = new Map<string, DeliveryRecord>();
-  async create(d: DeliveryRecord) {
-    this.items.set(d.delivery_id, structuredClone(d));
-  }
-  async get(id: string) {
-    return structuredClone(this.items.get(id)) ?? null;
-  }
-  async update(d: DeliveryRecord, n: number) {
-    if (this.items.get(d.delivery_id)?.attempt_count !== n) return false;
-    this.items.set(d.delivery_id, structuredClone(d));
-    return true;
-  }
-  async claim(d: DeliveryRecord, n: number, stale: string) {
-    const cur = this.items.get(d.delivery_id);
-    if (!cur || cur.attempt_count !== n || (cur.claimed_at && cur.claimed_at >= stale)) return false;
-    this.items.set(d.delivery_id, structuredClone(d));
-    return true;
-  }
-  async listBySubscription() {
-    return { items: [...this.items.values()], next_cursor: null };
-  }
-  async listSince() {
-    return [...this.items.values()];
-  }
-  /** As the by_backlog index: the subscription's deliveries of that status, oldest first, created in [from, to). */
-  async backlogPage(subscriptionId: string, status: string, range: { from?: string; to?: string }, limit: number, cursor?: string) {
-    const keys = [...this.items.values()]
-      .filter((d) => d.subscription_id === subscriptionId && d.status === status && (!range.from || d.created_key >= range.from) && (!range.to || d.created_key < range.to) && (!cursor || d.created_key > cursor))
-      .sort((a, b) => (a.created_key < b.created_key ? -1 : 1));
-    const items = keys.slice(0, limit);
-    return { items: items.map((d) => d.delivery_id), next_cursor: keys.length > limit ? items[items.length - 1].created_key : null };
-  }
-  async countBacklog(subscriptionId: string, status: string, range: { from?: string; to?: string }, max: number) {
-    return Math.min(max, (await this.backlogPage(subscriptionId, status, range, Number.MAX_SAFE_INTEGER)).items.length);
-  }
-}
+import { MemoryDeliveries } from '../support/fakes';
 
 const sub = (extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord => ({
   subscription_id: 'sub_1',

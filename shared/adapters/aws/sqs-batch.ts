@@ -12,10 +12,11 @@ export interface BatchRecord {
 
 /**
  * What became of one record: `done` (deleted), `retry` (back on the queue, visible again after
- * `delaySeconds`), `fail` (reported failed, visible again after the queue's visibility timeout;
+ * `delaySeconds`, or at `dueAt` (epoch ms, whole seconds rounded down) counted when the batch is
+ * settled, so the time other records of the batch took does not make it late), `fail` (reported failed, visible again after the queue's visibility timeout;
  * SQS moves it to the DLQ after maxReceiveCount).
  */
-export type RecordOutcome = { kind: 'done' } | { kind: 'retry'; delaySeconds: number } | { kind: 'fail' };
+export type RecordOutcome = { kind: 'done' } | { kind: 'retry'; delaySeconds: number; dueAt?: number } | { kind: 'fail' };
 
 /** Outcomes by message id; a record without one is done. */
 export type BatchOutcomes = Map<string, RecordOutcome>;
@@ -52,7 +53,12 @@ export async function settleBatch<D extends BatchDeps>(deps: D, event: SQSEvent,
   const records = event.Records.map((r) => ({ messageId: r.messageId, body: r.body, receiveCount: Number(r.attributes?.ApproximateReceiveCount) || 1 }));
   const outcomes = await process(deps, records);
   const byId = new Map(event.Records.map((r) => [r.messageId, r]));
-  const retries = [...outcomes].filter(([id, o]) => o.kind === 'retry' && byId.has(id)) as [string, { kind: 'retry'; delaySeconds: number }][];
+  // At least 1 s: fauxqs (the local emulator) loses the receive count of a message made visible
+  // with VisibilityTimeout 0, and the caller waits out the rest of a second itself anyway.
+  const settledAt = Date.now();
+  const retries = ([...outcomes].filter(([id, o]) => o.kind === 'retry' && byId.has(id)) as [string, { kind: 'retry'; delaySeconds: number; dueAt?: number }][]).map(
+    ([id, o]) => [id, { delaySeconds: o.dueAt === undefined ? o.delaySeconds : Math.max(1, Math.floor((o.dueAt - settledAt) / 1000)) }] as const,
+  );
   const resent = new Set<string>();
   const long = retries.filter(([, o]) => o.delaySeconds > MAX_HOLD_SECONDS);
   for (let i = 0; i < long.length; i += 10) {
