@@ -5,7 +5,8 @@
  *      init duration (process start to the first invocation's answer; bench/init.ts, own process);
  *   3. AWS calls per received event through the in-process local stack (own process).
  *   4.-6. provider verifiers, matching, outbound deliveries; 7. the console (bench/console.ts);
- *   8. AWS calls per published event with 1,000 tenants x 3 subscriptions (own process).
+ *   8. AWS calls per published event with 1,000 tenants x 3 subscriptions (own process);
+ *   9. outbound deliveries under a rate limit of 50/s: achieved rate and AWS calls (own process).
  * The sections run one after another so they do not compete for the two cores.
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { formatInitSection } from './init-format';
 import type { InitResult } from './init-format';
 import type { CallRow } from './lib/count-calls';
 import { ROOT } from './lib/fixture';
+import { formatRateLimitSection, type RateLimitResult } from './rate-limit-report';
 import { runJsonChild } from './lib/stats';
 
 interface CpuCase {
@@ -91,6 +93,8 @@ const { runConsoleBench, formatConsoleSection } = await import('./console');
 const consoleResult = await runConsoleBench();
 log('AWS calls per published event with 1,000 tenants ...');
 const tenantCalls = await runJsonChild<TenantCallsResult>(NODE, [...tsx, join(ROOT, 'bench/tenant-publish.ts')], { cwd: ROOT, timeoutMs: 300_000 });
+log('outbound deliveries under a rate limit of 50/s ...');
+const rateLimited = await runJsonChild<RateLimitResult>(NODE, [...tsx, join(ROOT, 'bench/rate-limit.ts')], { cwd: ROOT, timeoutMs: 300_000 });
 const nodeVersion = cpu.node;
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -250,6 +254,7 @@ ${tenantCalls.phases
     return `| ${p.phase} | ${(total / p.publishes).toFixed(2)} | ${mine.map((r) => `${r.call} ${(r.calls / p.publishes).toFixed(2)}`).join(', ')} | ${p.ms_per_publish.toFixed(1)} |`;
   })
   .join('\n')}
-`;
+
+${formatRateLimitSection(rateLimited)}`;
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
 log(`wrote BENCHMARKS.md (${totalSecs} s)`);

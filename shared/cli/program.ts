@@ -72,6 +72,14 @@ function positiveInt(v: string, name: string): number {
   return n;
 }
 
+/** `--rate-limit 50` or `50:10` as `{"per_second","burst"?}`; the API checks the ranges (400 at rate_limit.*). */
+function rateLimitFlag(v: string | undefined): { per_second: number; burst?: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^([0-9.]+)(?::([0-9]+))?$/.exec(v.trim());
+  if (!m) throw new CliError(`--rate-limit must be per_second or per_second:burst (e.g. 50 or 50:10), got "${v}".`, 2);
+  return { per_second: Number(m[1]), ...(m[2] ? { burst: Number(m[2]) } : {}) };
+}
+
 const query = (o: Record<string, string | undefined>) => {
   const q = new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined)).toString();
   return q ? `?${q}` : '';
@@ -447,9 +455,12 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
 
   // Subscriptions and deliveries
   const subs = group('subscriptions', 'outbound subscriptions');
-  const subCols = ['subscription_id', 'enabled', 'events', 'version', 'url'];
-  const subRow = (s: Record<string, unknown>) => ({ ...s, events: Array.isArray(s.events) ? s.events.join(',') : s.events });
-  const deliveryCols = ['delivery_id', 'event_type', 'status', 'attempt_count', 'last_status_code', 'created_at', 'event_id'];
+  const subCols = ['subscription_id', 'enabled', 'events', 'rate_limit', 'version', 'url'];
+  const subRow = (s: Record<string, unknown>) => {
+    const rl = s.rate_limit as { per_second: number; burst?: number } | undefined;
+    return { ...s, events: Array.isArray(s.events) ? s.events.join(',') : s.events, rate_limit: rl ? `${rl.per_second}/s${rl.burst ? ` burst ${rl.burst}` : ''}` : '' };
+  };
+  const deliveryCols = ['delivery_id', 'event_type', 'status', 'attempt_count', 'last_status_code', 'rate_limited_until', 'created_at', 'event_id'];
   cmd(subs, 'list', 'list subscriptions (secrets masked)', 'hookline subscriptions list', 'listSubscriptions').action(async () => {
     const items = await all<Record<string, unknown>>(api(), '/api/subscriptions');
     show(items, items.map(subRow), subCols);
@@ -460,10 +471,14 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     .option('--description <text>')
     .option('--secret <secret>', 'default: generated (whsec_...)')
     .option('--tenant <tenant_id>', 'the tenant whose events it receives (an existing tenant)')
+    .option('--rate-limit <per_second[:burst]>', 'cap the deliveries to this endpoint, e.g. 50 or 50:10 (excess deliveries wait for their slot)')
     .option('--data <json>', 'the whole subscription as JSON (filters, headers, retry_policy...); flags override its fields')
     .option('--file <path>', 'the whole subscription from a JSON file; flags override its fields')
-    .action(async (o: { endpoint?: string; events?: string; description?: string; secret?: string; tenant?: string; data?: string; file?: string }) => {
-      const body = { ...(jsonInput(o, 'the subscription') ?? {}), ...pick({ url: o.endpoint, events: o.events?.split(',').map((e) => e.trim()).filter(Boolean), description: o.description, secret: o.secret, tenant_id: o.tenant }, ['url', 'events', 'description', 'secret', 'tenant_id']) };
+    .action(async (o: { endpoint?: string; events?: string; description?: string; secret?: string; tenant?: string; rateLimit?: string; data?: string; file?: string }) => {
+      const body = {
+        ...(jsonInput(o, 'the subscription') ?? {}),
+        ...pick({ url: o.endpoint, events: o.events?.split(',').map((e) => e.trim()).filter(Boolean), description: o.description, secret: o.secret, tenant_id: o.tenant, rate_limit: rateLimitFlag(o.rateLimit) }, ['url', 'events', 'description', 'secret', 'tenant_id', 'rate_limit']),
+      };
       const s = await api().call('POST', '/api/subscriptions', body);
       show(s, [subRow(s)], [...subCols, 'secret']);
       if (!json()) io.err('The secret is shown once: give it to the subscriber now.');

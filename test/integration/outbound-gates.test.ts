@@ -1,6 +1,7 @@
 import { documentClient } from '../../shared/adapters/aws/clients';
 import { DynamoRateLimiter } from '../../shared/adapters/aws/dynamo-rate-limiter';
-import { startTestStack } from '../support/in-process-stack';
+import { cliAgainst } from '../support/cli';
+import { startTestStack, TEST_ADMIN_KEY } from '../support/in-process-stack';
 import { pollUntil } from '../support/poll';
 import { startSink, type Sink } from '../support/sink';
 
@@ -72,6 +73,16 @@ describe('outbound rate limits', () => {
     expect(list.every((d: { attempt_count: number }) => d.attempt_count === 1)).toBe(true);
     // The held ones show the slot they waited for.
     expect(list.filter((d: { rate_limited_until: string | null }) => d.rate_limited_until !== null).length).toBeGreaterThan(0);
+  });
+
+  it('is set and shown by the CLI (--rate-limit per_second:burst)', async () => {
+    const cli = cliAgainst(() => s.url, TEST_ADMIN_KEY);
+    const made = await cli('subscriptions', 'create', '--endpoint', 'http://127.0.0.1:9/cli', '--events', 'gate.cli', '--rate-limit', '20:5');
+    expect(made.code).toBe(0);
+    expect(made.out).toContain('20/s burst 5');
+    const bad = await cli('subscriptions', 'create', '--endpoint', 'http://127.0.0.1:9/cli', '--events', 'gate.cli', '--rate-limit', 'fast');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--rate-limit');
   });
 
   it("caps the sum over a tenant's subscriptions with the tenant's rate_limit", async () => {
