@@ -13,6 +13,8 @@ const intIn = (min: number, max: number, dflt: number) =>
 const Settings = z.object({
   /** Base URL providers call (API Gateway or Function URL of the receiver), no trailing slash. */
   RECEIVER_URL: z.optional(z.url()),
+  /** The console's URL, for subscriber-portal links (`npm start`: its own URL; AWS: the console stack's ConsoleUrl, see the README). */
+  CONSOLE_URL: z.optional(z.url()),
   /** Days an event (metadata and payload) is kept. */
   EVENT_RETENTION_DAYS: intIn(1, 3650, 30),
   /** Largest request body the receiver accepts. */

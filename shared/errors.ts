@@ -38,8 +38,8 @@ export class MalformedJsonError extends HooklineError {
 
 export class UnauthorizedError extends HooklineError {
   override readonly name = 'UnauthorizedError';
-  constructor(message = 'A valid API key is required: send "Authorization: Bearer <key>".') {
-    super('unauthorized', message, 401);
+  constructor(message = 'A valid API key is required: send "Authorization: Bearer <key>".', code: 'unauthorized' | 'token_expired' = 'unauthorized') {
+    super(code, message, 401);
   }
 }
 

@@ -58,6 +58,7 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   redriveDlq: { queue: 'deliveries', max: 1000 },
   registerEventType: { description: 'An order was paid', schema: { type: 'object', required: ['order_id', 'amount'], properties: { order_id: { type: 'string' }, amount: { type: 'number', minimum: 0 } } }, example: { order_id: 'ord_1', amount: 42 } },
   createTenant: { tenant_id: 'acme', name: 'Acme Inc.', rate_limit: { per_second: 50, burst: 100 }, metadata: { plan: 'pro' } },
+  createPortalLink: { expires_in_seconds: 3600 },
   replaceTenant: { name: 'Acme Corp.', rate_limit: { per_second: 100 }, metadata: { plan: 'enterprise' } },
   publishEvent: { id: 'proj-42-created', type: 'project.created', data: { project_id: 42, name: 'Rocket', platform: 'github' } },
 };

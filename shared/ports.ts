@@ -140,8 +140,13 @@ export interface SubscriptionStore {
   index(tenant: string | null): Promise<{ generation: number; ids: string[] | null }>;
   /** The records of these ids that exist (consistent reads, any order). */
   getMany(ids: string[]): Promise<SubscriptionRecord[]>;
-  /** Removes a tenant's index (after the tenant is deleted). */
-  dropIndex(tenant: string): Promise<void>;
+  /**
+   * Closes a tenant's index for a deletion: from then on `create` refuses the tenant's subscriptions
+   * (409 tenant_deleted), including one whose create was under way; `reopenIndex` undoes it (a
+   * deletion refused, or the tenant created again).
+   */
+  closeIndex(tenant: string): Promise<void>;
+  reopenIndex(tenant: string): Promise<void>;
 }
 
 /** Registered event types (the typed catalog). */
@@ -351,6 +356,8 @@ export interface ManagementDeps {
   ids: Ids;
   /** Base URL providers call, for the webhook's `url`. */
   receiverUrl: string;
+  /** Where the console is (CONSOLE_URL), for portal links. */
+  consoleUrl: string;
   /** HTTP client for calls to the receiver (test deliveries). */
   fetch: typeof fetch;
   /** Outbound: subscriptions, deliveries, publishing. */

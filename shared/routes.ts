@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { FunctionName } from './resources';
 import type { Scope } from './model/api-key';
-import { ApiKeyCreate, ApiKeyCreated, ApiKeyView } from './model/api-key';
+import { ApiKeyCreate, ApiKeyCreated, ApiKeyView, PortalLink, PortalLinkInput } from './model/api-key';
 import { AuditEntry, AuditQuery } from './model/audit';
 import { IsoTime, ListQuery, Page, ResourceId, Warnings } from './model/common';
 import { CommandPreview, CommandPreviewInput, UnsavedCommandPreviewInput } from './model/command-preview';
@@ -59,6 +59,7 @@ const DeliveryParams = z.object({ delivery_id: ResourceId });
 const DeliveryListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(2048).optional(), status: DeliveryStatus.optional() });
 const TaskParams = z.object({ task_id: ResourceId });
 const TenantParams = z.object({ tenant_id: TenantId });
+const SubscriptionListQuery = ListQuery.extend({ tenant_id: TenantId.optional().meta({ description: "Only this tenant's subscriptions (read through the tenant's index, as publishing does)" }) });
 const ReceiverParams = z.object({ provider: z.string(), webhook_id: z.string() });
 
 const Received = z
@@ -144,9 +145,10 @@ const table = [
   r({ method: 'GET', path: '/api/tenants/{tenant_id}', fn: 'api', operation: 'getTenant', etag: true, scope: 'admin', tag: 'tenants', summary: 'One tenant', params: TenantParams, success: { status: 200, schema: TenantView }, errors: [404] }),
   r({ method: 'PUT', path: '/api/tenants/{tenant_id}', fn: 'api', operation: 'replaceTenant', ifMatch: true, etag: true, scope: 'admin', tag: 'tenants', summary: 'Replace a tenant (If-Match optional)', params: TenantParams, body: TenantReplace, success: { status: 200, schema: TenantView }, errors: [400, 404, 412] }),
   r({ method: 'DELETE', path: '/api/tenants/{tenant_id}', fn: 'api', operation: 'deleteTenant', ifMatch: true, scope: 'admin', tag: 'tenants', summary: 'Delete a tenant without subscriptions (409 tenant_in_use while any refers to it)', params: TenantParams, success: { status: 204, schema: null }, errors: [404, 409, 412] }),
+  r({ method: 'POST', path: '/api/tenants/{tenant_id}/portal-link', fn: 'api', operation: 'createPortalLink', scope: 'write', tag: 'tenants', summary: "A subscriber-portal link: the console in portal mode for this tenant only, with a short-lived tenant-bound token in the URL's fragment (revoke it with DELETE /api/keys/{key_id})", params: TenantParams, body: PortalLinkInput, success: { status: 201, schema: PortalLink }, errors: [400, 404] }),
 
   // Outbound: subscriptions, publishing, deliveries
-  r({ method: 'GET', path: '/api/subscriptions', fn: 'api', operation: 'listSubscriptions', tenant: true, scope: 'read', tag: 'subscriptions', summary: 'List subscriptions', query: ListQuery, success: { status: 200, schema: Page(SubscriptionView) } }),
+  r({ method: 'GET', path: '/api/subscriptions', fn: 'api', operation: 'listSubscriptions', tenant: true, scope: 'read', tag: 'subscriptions', summary: 'List subscriptions (?tenant_id= for one tenant\'s)', query: SubscriptionListQuery, success: { status: 200, schema: Page(SubscriptionView) } }),
   r({ method: 'POST', path: '/api/subscriptions', fn: 'api', operation: 'createSubscription', tenant: true, etag: true, scope: 'write', tag: 'subscriptions', summary: 'Subscribe a URL to event patterns; the secret is returned in full once', body: SubscriptionCreate, success: { status: 201, schema: SubscriptionView }, errors: [400, 409] }),
   r({ method: 'GET', path: '/api/subscriptions/{id}', fn: 'api', operation: 'getSubscription', tenant: true, etag: true, scope: 'read', tag: 'subscriptions', summary: 'One subscription', params: SubParams, success: { status: 200, schema: SubscriptionView }, errors: [404] }),
   r({ method: 'PUT', path: '/api/subscriptions/{id}', fn: 'api', operation: 'replaceSubscription', tenant: true, ifMatch: true, etag: true, scope: 'write', tag: 'subscriptions', summary: 'Replace a subscription (If-Match optional)', params: SubParams, body: SubscriptionCreate, success: { status: 200, schema: SubscriptionView }, errors: [400, 404, 412] }),

@@ -48,6 +48,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   const { server, serve } = await startGateway(o.host, o.port);
   const url = `http://${o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host}:${(server.address() as AddressInfo).port}`;
   process.env.RECEIVER_URL ??= url;
+  process.env.CONSOLE_URL ??= url;
   process.env.AWS_REGION ??= 'us-east-1';
   try {
     await o.startServices?.();

@@ -3,7 +3,7 @@ import { empty, json, jsonRaw, jsonText } from '../../shared/http/apigw';
 import type { Operation } from '../../shared/http/api-handler';
 import { openApiDocument } from '../../shared/openapi';
 import { routes } from '../../shared/routes';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
+import { createApiKey, createPortalLink, listApiKeys, revokeApiKey } from '../../shared/usecases/api-keys';
 import type { ManagementDeps } from '../../shared/ports';
 import { getEventJson, listEvents } from '../../shared/usecases/events';
 import { previewCommand, previewUnsavedCommand } from '../../shared/usecases/preview-command';
@@ -152,9 +152,12 @@ export const operations: Record<string, Op> = {
     await ten.deleteTenant(deps.outbound, req.principal, req.params.tenant_id, req.ifMatch);
     return empty(204);
   },
+  async createPortalLink(deps, req) {
+    return json(201, await createPortalLink(deps, req.principal, req.params.tenant_id, req.body.expires_in_seconds));
+  },
 
   async listSubscriptions(deps, req) {
-    const page = await deps.outbound.subscriptions.list(req.query.limit as number, req.query.cursor as string | undefined);
+    const page = await sub.listSubscriptions(deps.outbound, req.query.limit as number, req.query.cursor as string | undefined, req.query.tenant_id as string | undefined);
     return json(200, { items: page.items.map((x) => sub.subscriptionView(x)), next_cursor: page.next_cursor });
   },
   async createSubscription(deps, req) {

@@ -75,6 +75,14 @@ export const TOOL_SPECS: ToolSpec[] = [
   { name: 'list_deliveries', operation: 'listDeliveries', description: "A subscription's deliveries, newest first (filter by status: pending, sending, success, retrying, failed, paused)." },
   { name: 'get_delivery', operation: 'getDelivery', description: 'One delivery with every attempt (status code, duration, response excerpt, error) and the exact body sent.' },
   { name: 'retry_delivery', operation: 'retryDelivery', description: 'Send a delivery again.' },
+  { name: 'list_event_types', operation: 'listEventTypes', description: 'The event catalog: built-in and registered event types with their descriptions, JSON Schemas (2020-12) for data, and examples.' },
+  { name: 'put_event_type', operation: 'registerEventType', description: 'Register or replace an event type: description, a JSON Schema (2020-12) its published data must satisfy, and an example that satisfies it. Pass if_match with the version you read to refuse a concurrent change.' },
+  { name: 'list_tenants', operation: 'listTenants', description: 'List tenants: customers whose subscriptions receive only the events published with their tenant_id (admin key).' },
+  { name: 'get_tenant', operation: 'getTenant', description: 'One tenant: name, rate_limit, metadata and version.' },
+  { name: 'create_tenant', operation: 'createTenant', description: 'Create a tenant (tenant_id: lowercase letters, digits, _ and -) with a name and optional rate_limit {per_second, burst} and metadata.' },
+  { name: 'update_tenant', operation: 'replaceTenant', description: "Replace a tenant's name, rate_limit and metadata (get_tenant first: absent fields are removed). Pass if_match with the version you read to refuse a concurrent change.", omit: ['tenant_id'] },
+  { name: 'delete_tenant', operation: 'deleteTenant', description: 'Delete a tenant; refused (409 tenant_in_use) while any subscription belongs to it.' },
+  { name: 'create_portal_link', operation: 'createPortalLink', description: "A subscriber-portal link for a tenant: a console URL that shows only that tenant's subscriptions, deliveries and event catalog, with a short-lived token in its fragment (expires_in_seconds 60 to 86400, default 3600). Hand the url to the tenant; revoke it with the key_id." },
 ];
 
 /** Path parameter names as tools show them: `id` says which resource it is. */

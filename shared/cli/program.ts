@@ -166,9 +166,9 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     });
   cmd(keys, 'list', 'list keys (masked)', 'hookline keys list', 'listKeys').action(async () => {
     const items = await all<Record<string, unknown>>(api(), '/api/keys');
-    show(items, items, ['key_id', 'name', 'scopes', 'tenant_id', 'key', 'created_at']);
+    show(items, items, ['key_id', 'name', 'kind', 'scopes', 'tenant_id', 'key', 'expires_at', 'created_at']);
   });
-  cmd(keys, 'revoke <key_id>', 'revoke a key', 'hookline keys revoke key_3k2j4h5g6f7d8s9a', 'deleteKey').action(async (id: string) => {
+  cmd(keys, 'revoke <key_id>', 'revoke a key or a portal token', 'hookline keys revoke key_3k2j4h5g6f7d8s9a', 'deleteKey').action(async (id: string) => {
     await api().call('DELETE', `/api/keys/${enc(id)}`);
     show({ revoked: id }, [{ revoked: id }], ['revoked']);
   });
@@ -452,6 +452,13 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     await api().call('DELETE', `/api/tenants/${enc(id)}`);
     show({ deleted: id }, [{ deleted: id }], ['deleted']);
   });
+  cmd(tenants, 'portal-link <tenant_id>', "a subscriber-portal link: the console showing only this tenant's subscriptions and deliveries, with a short-lived token (revoke it with keys revoke <key_id>)", 'hookline tenants portal-link acme --expires-in 7200', 'createPortalLink')
+    .option('--expires-in <seconds>', 'lifetime of the link, 60 to 86400 seconds (default 3600)')
+    .action(async (id: string, o: { expiresIn?: string }) => {
+      const link = await api().call('POST', `/api/tenants/${enc(id)}/portal-link`, o.expiresIn !== undefined ? { expires_in_seconds: Number(o.expiresIn) } : {});
+      show(link, [link], ['url', 'expires_at', 'key_id']);
+      if (!json()) io.err('The link carries the token: hand it to the tenant only.');
+    });
 
   // Subscriptions and deliveries
   const subs = group('subscriptions', 'outbound subscriptions');
@@ -461,10 +468,12 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
     return { ...s, events: Array.isArray(s.events) ? s.events.join(',') : s.events, rate_limit: rl ? `${rl.per_second}/s${rl.burst ? ` burst ${rl.burst}` : ''}` : '' };
   };
   const deliveryCols = ['delivery_id', 'event_type', 'status', 'attempt_count', 'last_status_code', 'rate_limited_until', 'created_at', 'event_id'];
-  cmd(subs, 'list', 'list subscriptions (secrets masked)', 'hookline subscriptions list', 'listSubscriptions').action(async () => {
-    const items = await all<Record<string, unknown>>(api(), '/api/subscriptions');
-    show(items, items.map(subRow), subCols);
-  });
+  cmd(subs, 'list', 'list subscriptions (secrets masked)', 'hookline subscriptions list --tenant acme', 'listSubscriptions')
+    .option('--tenant <tenant_id>', "only this tenant's subscriptions")
+    .action(async (o: { tenant?: string }) => {
+      const items = await all<Record<string, unknown>>(api(), `/api/subscriptions${query({ tenant_id: o.tenant })}`);
+      show(items, items.map(subRow), subCols);
+    });
   cmd(subs, 'create', 'subscribe a URL to event patterns (the secret is printed in full once)', "hookline subscriptions create --endpoint https://example.com/hooks --events 'agent:complete,project.*'", 'createSubscription')
     .option('--endpoint <url>', "the subscriber's URL (the subscription's url field)")
     .option('--events <patterns>', 'comma-separated event types or prefix wildcards (project.*, *)')

@@ -11,7 +11,8 @@ import { errorResponse, logServerError, lowerHeaders, rawBody } from './apigw';
 
 /** What the authorizer hands over (API Gateway simple-response context: strings only). */
 export interface AuthContext {
-  auth: 'ok' | 'missing' | 'invalid';
+  /** `expired`: a portal token past its expires_at. */
+  auth: 'ok' | 'missing' | 'invalid' | 'expired';
   key_id?: string;
   name?: string;
   /** Comma-separated scopes. */
@@ -41,6 +42,7 @@ function zodDetails(err: z.ZodError, prefix = ''): ErrorDetail[] {
 function principalOf(event: Event): Principal {
   const ctx = event.requestContext.authorizer?.lambda;
   if (!ctx || ctx.auth === 'missing') throw new UnauthorizedError();
+  if (ctx.auth === 'expired') throw new UnauthorizedError('This portal link has expired: ask for a new one.', 'token_expired');
   if (ctx.auth !== 'ok' || !ctx.key_id) throw new UnauthorizedError('The API key is not valid.');
   return { key_id: ctx.key_id, name: ctx.name ?? ctx.key_id, scopes: (ctx.scopes ?? '').split(',').filter(Boolean) as Scope[], ...(ctx.tenant_id ? { tenant_id: ctx.tenant_id } : {}) };
 }

@@ -29,12 +29,26 @@ export interface ApiKeyRecord {
   key_last4: string;
   /** A tenant-bound key's tenant. */
   tenant_id?: string;
+  /** `portal`: a subscriber-portal token (POST /api/tenants/{tenant_id}/portal-link); absent: an API key. */
+  kind?: 'portal';
+  /** When a portal token stops working (ISO time); API keys do not expire. */
+  expires_at?: string;
   created_at: string;
   created_by: string;
 }
 
 export const ApiKeyView = z
-  .object({ key_id: z.string(), name: z.string(), scopes: z.array(Scope), tenant_id: z.string().optional(), key: z.string().meta({ example: 'hk_…9fQa' }), created_at: IsoTime, created_by: z.string() })
+  .object({
+    key_id: z.string(),
+    name: z.string(),
+    scopes: z.array(Scope),
+    tenant_id: z.string().optional(),
+    kind: z.enum(['api_key', 'portal']).meta({ description: '`portal`: a subscriber-portal token made by POST /api/tenants/{tenant_id}/portal-link (revoke it with DELETE /api/keys/{key_id})' }),
+    expires_at: IsoTime.optional().meta({ description: 'When a portal token stops working (API keys do not expire)' }),
+    key: z.string().meta({ example: 'hk_…9fQa' }),
+    created_at: IsoTime,
+    created_by: z.string(),
+  })
   .meta({ id: 'ApiKey' });
 
 export const ApiKeyCreated = z
@@ -49,6 +63,23 @@ export interface Principal {
   /** A tenant-bound key's tenant: it reaches only the route table's tenant routes, and only that tenant's records. */
   tenant_id?: string;
 }
+
+/** `POST /api/tenants/{tenant_id}/portal-link` body. */
+export const PortalLinkInput = z
+  .object({
+    expires_in_seconds: z.number().int().min(60, 'at least 60 seconds').max(86_400, 'at most 86400 seconds (24 hours)').default(3600).meta({ description: 'Lifetime of the link and its token (default 3600, at most 86400)' }),
+  })
+  .strict()
+  .meta({ id: 'PortalLinkInput' });
+
+export const PortalLink = z
+  .object({
+    url: z.string().meta({ description: "The console in portal mode; the token is in the URL's fragment (#token=…), which browsers never send to a server", example: 'https://console.example.com/portal#token=hk_…' }),
+    token: z.string().meta({ description: 'The tenant-bound portal token (scopes read, write), shown once' }),
+    expires_at: IsoTime,
+    key_id: z.string().meta({ description: 'The token\'s id: listed by GET /api/keys (kind portal), revoked by DELETE /api/keys/{key_id}', example: 'key_3k9x0q2m7v1c5b8n' }),
+  })
+  .meta({ id: 'PortalLink' });
 
 /** admin implies every scope; write implies read. */
 export function hasScope(p: Principal, needed: Scope): boolean {

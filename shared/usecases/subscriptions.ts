@@ -17,6 +17,7 @@ import type { EventTypeRecord } from '../model/event-type';
 import type { Actor, DeliveryStore, EventOrigin, OutboundDeps, Page, PublishResult } from '../ports';
 import { recordAudit } from './audit';
 import { checkPublishedData } from './event-types';
+import { tenantSubscriptions } from './tenant-scope';
 
 /** A subscription as the API shows it: secret masked unless `reveal`. */
 export function subscriptionView(s: SubscriptionRecord, reveal = false) {
@@ -30,6 +31,17 @@ function checkTarget(deps: Pick<OutboundDeps, 'allowPrivateTargets'>, url: strin
   } catch (err) {
     throw new ValidationError('The URL is not an allowed delivery target.', [{ path: 'url', message: (err as Error).message }]);
   }
+}
+
+/**
+ * Subscriptions, a page at a time; with `tenantId`, only that tenant's, read through its index
+ * item (the one publishing reads: no Scan, no filtered Query). A tenant-bound key's list is its
+ * own tenant's already; another tenant's id gives it an empty list.
+ */
+export function listSubscriptions(deps: Pick<OutboundDeps, 'subscriptions' | 'tenant'>, limit: number, cursor?: string, tenantId?: string): Promise<Page<SubscriptionRecord>> {
+  if (tenantId === undefined || tenantId === deps.tenant) return deps.subscriptions.list(limit, cursor);
+  if (deps.tenant !== undefined) return Promise.resolve({ items: [], next_cursor: null });
+  return tenantSubscriptions(deps.subscriptions, tenantId).list(limit, cursor);
 }
 
 export async function getSubscription(deps: Pick<OutboundDeps, 'subscriptions'>, id: string): Promise<SubscriptionRecord> {

@@ -21,7 +21,7 @@ function decodeAfter(tenant: string, cursor: string | undefined): string | undef
  * The subscriptions one tenant sees: a record of another tenant (or of none) is absent, and the
  * list is the tenant's index (ids in order, a page at a time), never the whole partition.
  */
-function tenantSubscriptions(raw: SubscriptionStore, tenant: string): SubscriptionStore {
+export function tenantSubscriptions(raw: SubscriptionStore, tenant: string): SubscriptionStore {
   const mine = (s: SubscriptionRecord | null) => (s && s.tenant_id === tenant ? s : null);
   return {
     get: async (id) => mine(await raw.get(id)),
@@ -44,7 +44,8 @@ function tenantSubscriptions(raw: SubscriptionStore, tenant: string): Subscripti
     replace: (s, v) => raw.replace(s, v),
     delete: async (id) => Boolean(mine(await raw.get(id))) && raw.delete(id),
     index: (t) => raw.index(t),
-    dropIndex: (t) => raw.dropIndex(t),
+    closeIndex: (t) => raw.closeIndex(t),
+    reopenIndex: (t) => raw.reopenIndex(t),
   };
 }
 

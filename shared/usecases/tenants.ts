@@ -19,6 +19,8 @@ export async function createTenant(deps: Deps, actor: Actor, input: TenantCreate
   const now = deps.clock.now().toISOString();
   const t: TenantRecord = { ...input, created_at: now, updated_at: now, version: 1 };
   await deps.tenants.create(t);
+  // A tenant of a deleted one's id starts with an open index.
+  await deps.subscriptions.reopenIndex(t.tenant_id);
   await recordAudit(deps, actor, 'tenant.create', { type: 'tenant', id: t.tenant_id }, null, t);
   return t;
 }
@@ -44,15 +46,22 @@ export async function tenantSubscriptionIds(deps: Pick<OutboundDeps, 'subscripti
 
 /**
  * Deletes a tenant that no subscription refers to (409 `tenant_in_use` naming them otherwise,
- * like a foreign key: deleting a tenant never silently orphans or deletes endpoints).
+ * like a foreign key: deleting a tenant never silently orphans or deletes endpoints). The tenant's
+ * index is closed first, so a subscription created meanwhile is either seen here (refused) or
+ * refused itself (see SubscriptionStore.create): none can end up pointing at a deleted tenant.
  */
 export async function deleteTenant(deps: Deps, actor: Actor, id: string, ifMatch?: number): Promise<void> {
   const before = await getTenant(deps, id);
   if (ifMatch !== undefined && ifMatch !== before.version) throw new VersionMismatchError(ifMatch, before.version);
-  const subs = await tenantSubscriptionIds(deps, id);
-  if (subs.length)
-    throw new ConflictError(`The tenant still has ${subs.length} subscription(s) (${subs.slice(0, 5).join(', ')}${subs.length > 5 ? ', …' : ''}); delete them first.`, 'tenant_in_use');
-  await deps.tenants.delete(id, before.version);
-  await deps.subscriptions.dropIndex(id).catch(() => undefined);
+  await deps.subscriptions.closeIndex(id);
+  try {
+    const subs = await tenantSubscriptionIds(deps, id);
+    if (subs.length)
+      throw new ConflictError(`The tenant still has ${subs.length} subscription(s) (${subs.slice(0, 5).join(', ')}${subs.length > 5 ? ', …' : ''}); delete them first.`, 'tenant_in_use');
+    await deps.tenants.delete(id, before.version);
+  } catch (err) {
+    await deps.subscriptions.reopenIndex(id).catch(() => undefined);
+    throw err;
+  }
   await recordAudit(deps, actor, 'tenant.delete', { type: 'tenant', id }, before, null);
 }

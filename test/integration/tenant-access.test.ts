@@ -5,17 +5,18 @@ import { pollUntil } from '../support/poll';
 
 /*
  * The access matrix of tenant-bound keys, generated from the route table: every route that needs
- * a key x {admin, platform key (read+write, no tenant), tenant A's key, tenant B's key}, each
- * request aimed at tenant A's records. Expected, per cell:
+ * a key x {admin, platform key (read+write, no tenant), tenant A's key, tenant A's portal token,
+ * tenant B's key}, each request aimed at tenant A's records. Expected, per cell:
  *   admin     never 401/403
  *   platform  never 401/403 on read/write routes; 403 on admin/agent routes
  *   tenant A  2xx on the routes marked `tenant` (its own records); 403 on every other route
+ *   portal A  exactly as tenant A's key (a portal link's token is a tenant-bound key that expires)
  *   tenant B  404 on marked routes that name a record (A's: no existence leak), 2xx on marked
  *             routes without one (lists, previews, its own creations); 403 on every other route
  */
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 let s: Stack;
-const keys: Record<'platform' | 'tenantA' | 'tenantB', string> = { platform: '', tenantA: '', tenantB: '' };
+const keys: Record<'platform' | 'tenantA' | 'portalA' | 'tenantB', string> = { platform: '', tenantA: '', portalA: '', tenantB: '' };
 let subA = '';
 let deliveryA = '';
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
   keys.platform = (await post('/api/keys', { name: 'platform', scopes: ['read', 'write'] })).key;
   keys.tenantA = (await post('/api/keys', { name: 'a', scopes: ['read', 'write'], tenant_id: 'tenant-a' })).key;
   keys.tenantB = (await post('/api/keys', { name: 'b', scopes: ['write'], tenant_id: 'tenant-b' })).key;
+  keys.portalA = (await post('/api/tenants/tenant-a/portal-link', {})).token;
   subA = await aSubscription();
   await post('/api/events', { type: 'order.paid', data: {}, tenant_id: 'tenant-a' });
   deliveryA = await pollUntil(async () => (((await (await s.admin(`/api/subscriptions/${subA}/deliveries`)).json()) as any).items[0]?.delivery_id as string) || undefined, "tenant A's delivery");
@@ -68,11 +70,13 @@ describe.each(keyed.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_n
     cells.tenantB = await call(route, keys.tenantB);
     cells.platform = await call(route, keys.platform);
     cells.tenantA = await call(route, keys.tenantA);
+    cells.portalA = await call(route, keys.portalA);
     cells.admin = await call(route, TEST_ADMIN_KEY);
     const expected = {
       admin: 'allowed',
       platform: route.scope === 'read' || route.scope === 'write' ? 'allowed' : '403',
       tenantA: route.tenant ? '2xx' : '403',
+      portalA: route.tenant ? '2xx' : '403',
       tenantB: route.tenant ? (namesRecord(route) ? '404' : '2xx') : '403',
     };
     const verdict = (status: number, want: string) => (want === 'allowed' ? status !== 401 && status !== 403 : want === '2xx' ? status >= 200 && status < 300 : status === Number(want));

@@ -1,3 +1,9 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../shared/adapters/aws/clients';
+import { DynamoAuditLog, DynamoSubscriptionStore, DynamoTenantStore } from '../../shared/adapters/aws/dynamo-config-store';
+import { randomIds, systemClock } from '../../shared/clock';
+import type { SubscriptionRecord } from '../../shared/model/subscription';
+import { createTenant, deleteTenant } from '../../shared/usecases/tenants';
 import { startTestStack } from '../support/in-process-stack';
 import { pollUntil } from '../support/poll';
 import { startSink, type Sink } from '../support/sink';
@@ -140,5 +146,111 @@ describe('subscriptions and publishing per tenant', () => {
     expect((await s.admin(`/api/subscriptions/${subA}`, { method: 'DELETE' })).status).toBe(204);
     expect((await s.admin('/api/tenants/acme', { method: 'DELETE' })).status).toBe(204);
     expect((await json(await post('/api/events', { type: 'order.paid', data: {}, tenant_id: 'acme' }))).status).toBe(400);
+  });
+});
+
+describe('GET /api/subscriptions?tenant_id=', () => {
+  it("lists one tenant's subscriptions, page by page, for admin and platform keys; a tenant-bound key sees only its own", async () => {
+    await post('/api/tenants', { tenant_id: 'filter-a', name: 'Filter A' });
+    await post('/api/tenants', { tenant_id: 'filter-b', name: 'Filter B' });
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push((await json(await post('/api/subscriptions', { url: `https://example.com/fa/${i}`, events: ['*'], tenant_id: 'filter-a' }))).body.subscription_id);
+    const other = (await json(await post('/api/subscriptions', { url: 'https://example.com/fb', events: ['*'], tenant_id: 'filter-b' }))).body.subscription_id;
+    const platform = (await json(await post('/api/keys', { name: 'filter-platform', scopes: ['read'] }))).body.key;
+    const tenantB = (await json(await post('/api/keys', { name: 'filter-b', scopes: ['read'], tenant_id: 'filter-b' }))).body.key;
+    const as = (key: string, path: string) => fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    const pages = async (get: (path: string) => Promise<Response>, tenant: string) => {
+      const out: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 20; i++) {
+        const page = (await (await get(`/api/subscriptions?tenant_id=${tenant}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json()) as any;
+        out.push(...page.items.map((x: { subscription_id: string; tenant_id: string }) => `${x.tenant_id}/${x.subscription_id}`));
+        cursor = page.next_cursor;
+        if (!cursor) break;
+      }
+      return out.sort();
+    };
+    const want = made.map((id) => `filter-a/${id}`).sort();
+    expect(await pages(s.admin, 'filter-a')).toEqual(want);
+    expect(await pages((p) => as(platform, p), 'filter-a')).toEqual(want);
+    expect(await pages((p) => as(tenantB, p), 'filter-a')).toEqual([]);
+    expect(await pages((p) => as(tenantB, p), 'filter-b')).toEqual([`filter-b/${other}`]);
+    expect(await pages(s.admin, 'nobody')).toEqual([]);
+    const bad = await json(await s.admin('/api/subscriptions?tenant_id=Not%20Valid'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('tenant_id');
+  });
+});
+
+describe('a tenant deleted while a subscription is being created for it', () => {
+  type Send = DynamoDBDocumentClient['send'];
+  /** Stores whose DynamoDB calls can be held at one command (the interleaving under test). */
+  function stores(hold?: { when: (cmd: { input: Record<string, unknown> }) => boolean; until: Promise<void>; reached: () => void }) {
+    const db = documentClient();
+    const send = db.send.bind(db) as Send;
+    const held = {
+      send: (async (cmd: { input: Record<string, unknown> }) => {
+        if (hold?.when(cmd)) {
+          hold.reached();
+          await hold.until;
+        }
+        return send(cmd as never);
+      }) as unknown as Send,
+    } as DynamoDBDocumentClient;
+    const table = process.env.CONFIG_TABLE!;
+    return { tenants: new DynamoTenantStore(db, table), subscriptions: new DynamoSubscriptionStore(held, table), audit: new DynamoAuditLog(db, table), clock: systemClock, ids: randomIds };
+  }
+  const record = (id: string, tenant: string): SubscriptionRecord =>
+    ({ subscription_id: id, tenant_id: tenant, url: 'https://example.com/race', events: ['*'], enabled: true, secret: 'whsec_race', version: 1, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }) as unknown as SubscriptionRecord;
+  const isPutOf = (id: string) => (cmd: { input: Record<string, unknown> }) => (cmd.input.Item as { sk?: string } | undefined)?.sk === id;
+  const isClosedCheckOf = (tenant: string) => (cmd: { input: Record<string, unknown> }) => (cmd.input.Key as { sk?: string } | undefined)?.sk === `subscriptions-generation#${tenant}` && cmd.input.ProjectionExpression !== undefined;
+  const gate = () => {
+    let open!: () => void;
+    let reached!: () => void;
+    const until = new Promise<void>((r) => (open = r));
+    const atHold = new Promise<void>((r) => (reached = r));
+    return { until, open, reached: () => reached(), atHold };
+  };
+  const admin = { key_id: 'key_admin', name: 'admin' };
+
+  it('the delete runs between the index entry and the record: the tenant is deleted and the create is refused (409 tenant_deleted), leaving no subscription', async () => {
+    const plain = stores();
+    await createTenant(plain, admin, { tenant_id: 'race-one', name: 'Race one' });
+    const g = gate();
+    const creating = stores({ when: isPutOf('sub_race_one'), until: g.until, reached: g.reached }).subscriptions.create(record('sub_race_one', 'race-one')).then(
+      () => 'created',
+      (e: { code?: string }) => e.code,
+    );
+    await g.atHold;
+    await deleteTenant(plain, admin, 'race-one');
+    g.open();
+    expect(await creating).toBe('tenant_deleted');
+    expect(await plain.subscriptions.get('sub_race_one')).toBeNull();
+    expect(await plain.tenants.get('race-one')).toBeNull();
+  });
+
+  it('the delete runs after the record is written: the delete is refused (409 tenant_in_use) and the subscription stays with its tenant', async () => {
+    const plain = stores();
+    await createTenant(plain, admin, { tenant_id: 'race-two', name: 'Race two' });
+    const g = gate();
+    const creating = stores({ when: isClosedCheckOf('race-two'), until: g.until, reached: g.reached }).subscriptions.create(record('sub_race_two', 'race-two'));
+    await g.atHold;
+    await expect(deleteTenant(plain, admin, 'race-two')).rejects.toMatchObject({ code: 'tenant_in_use' });
+    g.open();
+    await creating;
+    expect((await plain.subscriptions.get('sub_race_two'))?.tenant_id).toBe('race-two');
+    expect(await plain.tenants.get('race-two')).not.toBeNull();
+    expect((await json(await post('/api/subscriptions', { url: 'https://example.com/after', events: ['*'], tenant_id: 'race-two' }))).status).toBe(201);
+  });
+
+  it('after the delete, a create that checked the tenant before it is refused; the tenant made again takes subscriptions again', async () => {
+    const plain = stores();
+    await createTenant(plain, admin, { tenant_id: 'race-three', name: 'Race three' });
+    await deleteTenant(plain, admin, 'race-three');
+    await expect(plain.subscriptions.create(record('sub_race_three', 'race-three'))).rejects.toMatchObject({ code: 'tenant_deleted', status: 409 });
+    expect(await plain.subscriptions.get('sub_race_three')).toBeNull();
+    await createTenant(plain, admin, { tenant_id: 'race-three', name: 'Race three again' });
+    await plain.subscriptions.create(record('sub_race_three', 'race-three'));
+    expect((await plain.subscriptions.get('sub_race_three'))?.tenant_id).toBe('race-three');
   });
 });

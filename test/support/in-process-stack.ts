@@ -9,7 +9,7 @@ export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
  * test files never see each other's tables or queues. Until `stop`, every answer fetched from it is
  * checked against the OpenAPI document (test/support/contract.ts).
  */
-export async function startTestStack(opts: { pauseConsumers?: boolean; configDir?: string } = {}): Promise<LocalStack & { admin: (path: string, init?: RequestInit) => Promise<Response> }> {
+export async function startTestStack(opts: { pauseConsumers?: boolean; configDir?: string; consoleDir?: string; log?: (line: string) => void } = {}): Promise<LocalStack & { admin: (path: string, init?: RequestInit) => Promise<Response> }> {
   process.env.WEBHOOKS_ADMIN_KEY = TEST_ADMIN_KEY;
   const stack = await startLocalStack({
     host: '127.0.0.1',
@@ -17,8 +17,9 @@ export async function startTestStack(opts: { pauseConsumers?: boolean; configDir
     prefix: `t${randomBytes(4).toString('hex')}`,
     pauseConsumers: opts.pauseConsumers,
     configDir: opts.configDir,
+    consoleDir: opts.consoleDir,
     batchWindowSeconds: 0.05,
-    log: () => undefined,
+    log: opts.log ?? (() => undefined),
   });
   const admin = (path: string, init: RequestInit = {}) =>
     fetch(`${stack.url}${path}`, {

@@ -18,6 +18,13 @@ describe('API key authentication', () => {
     expect(await authenticate(store, 'admin-key-0123456789', 'admin-key-012345678X')).toBeNull();
     expect(await authenticate(store, undefined, 'anything')).toBeNull();
   });
+  it('resolves a portal token until its expires_at and answers expired from that instant on (a wrong secret stays a plain refusal)', async () => {
+    const portal = { ...rec, kind: 'portal' as const, tenant_id: 'acme', scopes: ['read', 'write'] as ApiKeyRecord['scopes'], expires_at: '2026-12-01T12:00:00.000Z' };
+    const portalStore = { get: async () => portal };
+    expect(await authenticate(portalStore, undefined, key, new Date('2026-12-01T11:59:59.999Z'))).toEqual({ key_id: rec.key_id, name: 'ci', scopes: ['read', 'write'], tenant_id: 'acme' });
+    expect(await authenticate(portalStore, undefined, key, new Date('2026-12-01T12:00:00.000Z'))).toBe('expired');
+    expect(await authenticate(portalStore, undefined, key.slice(0, -1) + 'B', new Date('2026-12-01T13:00:00.000Z'))).toBeNull();
+  });
   it('reads Bearer tokens only', () => {
     expect(bearerToken('Bearer abc')).toBe('abc');
     expect(bearerToken('bearer abc ')).toBe('abc');

@@ -95,26 +95,45 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 }
 
-/** API keys (hashes only) in the config table. */
+/** How long an expired portal token stays listed (as expired) before the table's TTL removes it. */
+const EXPIRED_TOKEN_KEPT_SECONDS = 7 * 86_400;
+
+/**
+ * A key's item. A portal token's `expires_at` (ISO) is kept as `token_expires_at`, and the item's
+ * `expires_at` is the config table's TTL (epoch seconds): DynamoDB removes it a week after expiry.
+ */
+function keyItem(k: ApiKeyRecord): Item {
+  const { expires_at, ...rest } = k;
+  return { pk: 'apikey', sk: k.key_id, ...rest, ...(expires_at ? { token_expires_at: expires_at, expires_at: Math.floor(Date.parse(expires_at) / 1000) + EXPIRED_TOKEN_KEPT_SECONDS } : {}) };
+}
+
+function keyRecord(item: Item | undefined): ApiKeyRecord | null {
+  if (!item) return null;
+  const { pk: _pk, sk: _sk, expires_at: _ttl, token_expires_at, ...rest } = item;
+  return { ...(rest as unknown as ApiKeyRecord), ...(typeof token_expires_at === 'string' ? { expires_at: token_expires_at } : {}) };
+}
+
+/** API keys and portal tokens (hashes only) in the config table. */
 export class DynamoApiKeyStore implements ApiKeyStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async get(keyId: string): Promise<ApiKeyRecord | null> {
     try {
       const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: 'apikey', sk: keyId } }));
-      return strip<ApiKeyRecord>(out.Item);
+      return keyRecord(out.Item);
     } catch (err) {
       throw unavailable('The config store', err);
     }
   }
 
-  list(limit: number, cursor?: string): Promise<Page<ApiKeyRecord>> {
-    return partition<ApiKeyRecord>(this.db, this.table, 'apikey', limit, cursor);
+  async list(limit: number, cursor?: string): Promise<Page<ApiKeyRecord>> {
+    const page = await partition<Item>(this.db, this.table, 'apikey', limit, cursor);
+    return { items: page.items.map((it) => keyRecord(it)!), next_cursor: page.next_cursor };
   }
 
   async put(k: ApiKeyRecord): Promise<void> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: 'apikey', sk: k.key_id, ...k } }));
+      await this.db.send(new PutCommand({ TableName: this.table, Item: keyItem(k) }));
     } catch (err) {
       throw unavailable('The config store', err);
     }
@@ -164,6 +183,9 @@ export class DynamoAuditLog implements AuditLog {
   }
 }
 
+const tenantDeleted = (tenant: string) =>
+  new ConflictError(`The tenant "${tenant}" is being deleted or was deleted: no subscription can be added to it (create the tenant again, or retry if its deletion was refused).`, 'tenant_deleted');
+
 /** The index item of one tenant's subscriptions (null: those without a tenant). */
 function indexKey(tenant: string | null) {
   return { pk: 'meta', sk: tenant === null ? 'subscriptions-generation' : `subscriptions-generation#${tenant}` };
@@ -192,10 +214,22 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     return partition<SubscriptionRecord>(this.db, this.table, 'subscription', limit, cursor);
   }
 
+  /**
+   * A tenant's subscription is added to its index only while the index is open (not `closed` by a
+   * tenant deletion), and checked again after the record is written: a deletion that closed the
+   * index meanwhile either saw this record (and refused) or is seen here (and the record is removed).
+   * Without transactions (the emulators lack them) this makes a subscription of a deleted tenant
+   * impossible: see the README, Tenants.
+   */
   async create(s: SubscriptionRecord): Promise<void> {
-    await this.touchIndex(s.tenant_id ?? null, { add: s.subscription_id });
+    const tenant = s.tenant_id ?? null;
+    await this.touchIndex(tenant, { add: s.subscription_id }, tenant !== null);
     if (!(await putIfAbsent(this.db, this.table, subscriptionItem(s), 'pk', 'The config store')))
       throw new ConflictError(`A subscription with id "${s.subscription_id}" already exists.`, 'already_exists');
+    if (tenant !== null && (await this.isClosed(tenant))) {
+      await this.delete(s.subscription_id);
+      throw tenantDeleted(tenant);
+    }
   }
 
   async replace(s: SubscriptionRecord, expectedVersion: number): Promise<void> {
@@ -249,16 +283,40 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     return out;
   }
 
-  async dropIndex(tenant: string): Promise<void> {
+  async closeIndex(tenant: string): Promise<void> {
+    await this.setClosed(tenant, true);
+  }
+
+  async reopenIndex(tenant: string): Promise<void> {
+    await this.setClosed(tenant, false);
+  }
+
+  private async setClosed(tenant: string, closed: boolean): Promise<void> {
     try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: indexKey(tenant) }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: indexKey(tenant),
+          UpdateExpression: closed ? 'SET #c = :t ADD #g :one' : 'REMOVE #c ADD #g :one',
+          ExpressionAttributeNames: { '#c': 'closed', '#g': 'generation' },
+          ExpressionAttributeValues: closed ? { ':t': true, ':one': 1 } : { ':one': 1 },
+        }),
+      );
     } catch (err) {
       throw unavailable('The config store', err);
     }
   }
 
-  /** Bumps the tenant's counter, adding or removing one member. */
-  private async touchIndex(tenant: string | null, change: { add?: string; remove?: string }): Promise<void> {
+  private async isClosed(tenant: string): Promise<boolean> {
+    try {
+      return Boolean((await this.db.send(new GetCommand({ TableName: this.table, Key: indexKey(tenant), ConsistentRead: true, ProjectionExpression: '#c', ExpressionAttributeNames: { '#c': 'closed' } }))).Item?.closed);
+    } catch (err) {
+      throw unavailable('The config store', err);
+    }
+  }
+
+  /** Bumps the tenant's counter, adding or removing one member; `whileOpen`: refused once the index is closed. */
+  private async touchIndex(tenant: string | null, change: { add?: string; remove?: string }, whileOpen = false): Promise<void> {
     const names: Record<string, string> = { '#g': 'generation' };
     let expr = 'ADD #g :one';
     if (change.add) {
@@ -268,9 +326,20 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       names['#m'] = MEMBER + change.remove;
       expr = `REMOVE #m ${expr}`;
     }
+    if (whileOpen) names['#c'] = 'closed';
     try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: indexKey(tenant), UpdateExpression: expr, ExpressionAttributeNames: names, ExpressionAttributeValues: { ':one': 1 } }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: indexKey(tenant),
+          UpdateExpression: expr,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1 },
+          ...(whileOpen ? { ConditionExpression: 'attribute_not_exists(#c)' } : {}),
+        }),
+      );
     } catch (err) {
+      if (whileOpen && isConditionFailed(err)) throw tenantDeleted(tenant!);
       throw unavailable('The config store', err);
     }
   }

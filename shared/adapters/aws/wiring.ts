@@ -93,6 +93,7 @@ export function managementDeps(r: FunctionResources<'api'>, s: Settings, log?: L
     clock: systemClock,
     ids: randomIds,
     receiverUrl: s.RECEIVER_URL ?? 'http://localhost:3000',
+    consoleUrl: s.CONSOLE_URL ?? s.RECEIVER_URL ?? 'http://localhost:3000',
     fetch: globalThis.fetch,
     backups: new S3BackupStore(s3Client(), r.buckets.config),
     vault: new DynamoSecretVault(db, r.tables.config),
