@@ -68,6 +68,7 @@ const OPS = {
   rotateSubscriptionSecret: ['POST', '/api/subscriptions/{id}/rotate-secret'],
   testSubscription: ['POST', '/api/subscriptions/{id}/test'],
   listEventTypes: ['GET', '/api/event-types'],
+  createPortalLink: ['POST', '/api/tenants/{tenant_id}/portal-link'],
   queueStats: ['GET', '/api/queues/stats'],
   redriveDlq: ['POST', '/api/queues/dlq/redrive'],
   publishEvent: ['POST', '/api/events'],
@@ -106,10 +107,10 @@ export interface Answer<T> {
 
 let base = '';
 let key: string | null = null;
-let onUnauthorized: (message: string) => void = () => undefined;
+let onUnauthorized: (message: string, error: ApiError) => void = () => undefined;
 
 /** Where the API is (`""`: this origin) and which key to send. */
-export function configure(o: { apiUrl?: string; key?: string | null; onUnauthorized?: (message: string) => void }): void {
+export function configure(o: { apiUrl?: string; key?: string | null; onUnauthorized?: (message: string, error: ApiError) => void }): void {
   if (o.apiUrl !== undefined) base = o.apiUrl.replace(/\/+$/, '');
   if (o.key !== undefined) key = o.key;
   if (o.onUnauthorized) onUnauthorized = o.onUnauthorized;
@@ -157,7 +158,7 @@ export async function rawRequest(method: string, path: string, o: { body?: unkno
   if (!res.ok) {
     const e = (data as { error?: { code?: string; message?: string; details?: ErrorDetail[] }; message?: string } | null) ?? {};
     const err = new ApiError(res.status, e.error?.code ?? `http_${res.status}`, e.error?.message ?? e.message ?? `The API answered ${res.status} ${res.statusText}.`, e.error?.details ?? []);
-    if (res.status === 401 && k === key && key) onUnauthorized(err.message);
+    if (res.status === 401 && k === key && key) onUnauthorized(err.message, err);
     throw err;
   }
   const etag = /^(?:W\/)?"?(\d+)"?$/.exec(res.headers.get('etag') ?? '');

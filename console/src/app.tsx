@@ -1,12 +1,16 @@
-/** The app shell: sign-in gate, navigation, and the page for the current URL. */
+/**
+ * The app shell: sign-in gate, navigation, and the page for the current URL. A key bound to one
+ * tenant (a portal link's token, or a tenant-bound API key) gets portal mode: that tenant's
+ * subscriptions, deliveries and the event catalog, and no other page or navigation.
+ */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { configure } from './api';
 import { match, navigate, onLinkClick, useLocation } from './router';
-import { can, forgetKey, probeScopes, storedKey, type Session } from './session';
+import { can, forgetKey, fromPortalLink, probeKey, storedKey, type Session } from './session';
 import { Loading } from './ui/page';
 import { SignIn } from './pages/sign-in';
-import { pages, NotFound } from './pages';
+import { pages, NotFound, PORTAL_PAGES, PortalRefused } from './pages';
 import { SessionContext } from './session-context';
 
 const NAV: { href: string; label: string; scope: 'read' | 'agent' | 'admin' }[] = [
@@ -14,39 +18,61 @@ const NAV: { href: string; label: string; scope: 'read' | 'agent' | 'admin' }[] 
   { href: '/tasks', label: 'Tasks', scope: 'agent' },
   { href: '/questions', label: 'Questions', scope: 'agent' },
   { href: '/subscriptions', label: 'Subscriptions', scope: 'read' },
+  { href: '/event-types', label: 'Event types', scope: 'read' },
   { href: '/operations', label: 'Operations', scope: 'admin' },
+];
+
+/** Portal mode's whole navigation. */
+const PORTAL_NAV = [
+  { href: '/subscriptions', label: 'Subscriptions' },
+  { href: '/event-types', label: 'Event types' },
 ];
 
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
   const [restoring, setRestoring] = useState(Boolean(storedKey()));
   const [notice, setNotice] = useState<string | undefined>();
+  /** A portal link's token refused (expired or revoked): why, instead of the API key form. */
+  const [refused, setRefused] = useState<Error | undefined>();
   const loc = useLocation();
 
-  const signOut = (message?: string) => {
-    forgetKey();
+  const signOut = (message?: string, error?: Error) => {
+    const portal = fromPortalLink();
+    forgetKey({ keepMode: portal && Boolean(error) });
     setSession(null);
     setNotice(message);
+    if (portal && error) setRefused(error);
   };
 
   useEffect(() => {
-    configure({ onUnauthorized: (m) => signOut(`Signed out: ${m}`) });
+    configure({ onUnauthorized: (m, e) => signOut(`Signed out: ${m}`, e) });
     const key = storedKey();
     if (!key) return;
     configure({ key });
-    probeScopes(key).then(
-      (scopes) => {
-        setSession({ key, scopes });
+    probeKey(key).then(
+      (probed) => {
+        setSession({ key, ...probed });
         setRestoring(false);
       },
       (e: Error) => {
-        signOut(e.message);
+        signOut(e.message, e);
         setRestoring(false);
       },
     );
   }, []);
 
   if (restoring) return <Loading label="your session" />;
+  if (!session && refused)
+    return (
+      <PortalRefused
+        error={refused}
+        onSignIn={() => {
+          forgetKey();
+          setRefused(undefined);
+          setNotice(undefined);
+        }}
+      />
+    );
   if (!session)
     return (
       <SignIn
@@ -54,14 +80,17 @@ export function App() {
         onSignedIn={(s) => {
           setNotice(undefined);
           setSession(s);
-          if (loc.path === '/' || loc.path === '/sign-in') navigate(can(s, 'read') ? '/webhooks' : can(s, 'agent') ? '/tasks' : '/', { replace: true });
+          if (s.tenantBound) navigate('/subscriptions', { replace: true });
+          else if (loc.path === '/' || loc.path === '/sign-in') navigate(can(s, 'read') ? '/webhooks' : can(s, 'agent') ? '/tasks' : '/', { replace: true });
         }}
       />
     );
 
-  let page: ComponentChildren = <NotFound />;
-  const path = loc.path === '/' ? (can(session, 'read') ? '/webhooks' : '/tasks') : loc.path;
-  for (const [pattern, render] of pages) {
+  const portal = Boolean(session.tenantBound);
+  const home = portal ? '/subscriptions' : can(session, 'read') ? '/webhooks' : '/tasks';
+  let page: ComponentChildren = <NotFound home={home} />;
+  const path = loc.path === '/' ? home : loc.path;
+  for (const [pattern, render] of portal ? pages.filter(([p]) => PORTAL_PAGES.some((prefix) => p === prefix || p.startsWith(`${prefix}/`))) : pages) {
     const params = match(pattern, path);
     if (params) {
       page = render(params, loc.query);
@@ -76,12 +105,12 @@ export function App() {
           Skip to content
         </a>
         <header class="top">
-          <a href="/webhooks" class="brand">
-            Hookline
+          <a href={home} class="brand">
+            {portal ? 'Webhooks portal' : 'Hookline'}
           </a>
           <nav aria-label="Main">
             <ul>
-              {NAV.filter((n) => can(session, n.scope)).map((n) => (
+              {(portal ? PORTAL_NAV : NAV.filter((n) => can(session, n.scope))).map((n) => (
                 <li key={n.href}>
                   <a href={n.href} aria-current={path.startsWith(n.href) ? 'page' : undefined}>
                     {n.label}
@@ -91,7 +120,7 @@ export function App() {
             </ul>
           </nav>
           <div class="who">
-            <span class="muted">Scopes: {[...session.scopes].join(', ') || 'none'}</span>
+            {!portal && <span class="muted">Scopes: {[...session.scopes].join(', ') || 'none'}</span>}
             <button type="button" onClick={() => signOut('Signed out.')}>
               Sign out
             </button>

@@ -5,9 +5,12 @@
 import { render } from 'preact';
 import { configure } from './api';
 import { App } from './app';
+import { adoptPortalLink } from './session';
 import './styles.css';
 
 async function start(): Promise<void> {
+  // Before anything else: a portal link's token leaves the address bar at once.
+  adoptPortalLink();
   let apiUrl = '';
   try {
     const res = await fetch('/config.json', { cache: 'no-store' });

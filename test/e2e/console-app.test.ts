@@ -4,15 +4,12 @@
  * (zero serious or critical violations) and each page is photographed at desktop (1280 px) and
  * phone (390 px) width into docs/screenshots/.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { checkConsolePage, SCREENSHOTS as shots } from '../support/console-check';
 import { startSink, type Sink } from '../support/sink';
 import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
 
-const root = join(__dirname, '..', '..');
-const shots = join(root, 'docs', 'screenshots');
 let local: LocalUnderTest;
 let sink: Sink;
 let browser: Browser;
@@ -40,21 +37,7 @@ afterAll(async () => {
 afterEach(() => expect(errors).toEqual([]));
 
 /** axe-core on the page as it is now, then a screenshot at 1280 and at 390 px. */
-async function checkPage(name: string): Promise<void> {
-  const t0 = Date.now();
-  await page.getByRole('heading', { level: 1 }).waitFor();
-  await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
-  // Legacy mode runs axe.run() in the page itself instead of finishing in a new blank page (the app has no iframes).
-  const result = await new AxeBuilder({ page }).setLegacyMode().analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${name}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-  const t1 = Date.now();
-  await page.screenshot({ path: join(shots, `${name}-desktop.png`) });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: join(shots, `${name}-phone.png`) });
-  await page.setViewportSize({ width: 1280, height: 900 });
-  if (process.env.CONSOLE_TEST_TIMINGS) console.log(`${name}: ${Date.now() - t0} ms (axe ${t1 - t0} ms)`);
-}
+const checkPage = (name: string) => checkConsolePage(page, name);
 
 const state: { webhookId?: string; readKey?: string } = {};
 

@@ -8,6 +8,8 @@ import { DeliveryPage, SubscriptionCreatePage, SubscriptionDetailPage, Subscript
 import { WebhookDetailPage } from './webhook-detail';
 import { WebhookCreatePage, WebhookEditPage } from './webhook-form';
 import { WebhooksPage } from './webhooks';
+import { EventTypesPage } from './event-types';
+import { ApiError } from '../api';
 
 type Render = (params: Record<string, string>, query: URLSearchParams) => ComponentChildren;
 
@@ -27,18 +29,40 @@ export const pages: [string, Render][] = [
   ['/subscriptions/:id', (p, q) => <SubscriptionDetailPage id={p.id} status={q.get('status') ?? ''} />],
   ['/subscriptions/:id/edit', (p) => <SubscriptionEditPage id={p.id} />],
   ['/deliveries/:id', (p) => <DeliveryPage id={p.id} />],
+  ['/event-types', () => <EventTypesPage />],
   ['/operations', () => <QueuesPage />],
   ['/operations/keys', () => <KeysPage />],
   ['/operations/audit', (_, q) => <AuditPage resourceId={q.get('resource_id') ?? ''} />],
   ['/operations/imports', () => <ImportsPage />],
 ];
 
-export function NotFound() {
+/** The pages of portal mode (these patterns and those under them); every other address is not found. */
+export const PORTAL_PAGES = ['/subscriptions', '/deliveries', '/event-types'];
+
+export function NotFound({ home = '/webhooks' }: { home?: string }) {
   return (
     <Page title="Page not found">
       <p>
-        There is no page at this address. Go to the <a href="/webhooks">webhooks</a>.
+        There is no page at this address. Go to the <a href={home}>{home.slice(1)}</a>.
       </p>
     </Page>
+  );
+}
+
+/** A portal link whose token the API refused: expired, or revoked (or never valid). */
+export function PortalRefused({ error, onSignIn }: { error: Error; onSignIn: () => void }) {
+  const expired = error instanceof ApiError && error.code === 'token_expired';
+  document.title = `${expired ? 'Portal link expired' : 'Portal link not valid'} · Hookline`;
+  return (
+    <main id="main" class="sign-in">
+      <h1>{expired ? 'This portal link has expired' : 'This portal link is not valid'}</h1>
+      <p role="alert">
+        {expired ? 'Portal links work for a limited time.' : 'It may have been revoked.'} Ask the service that sent it for a new link, and open that one.
+      </p>
+      <p class="muted">The API said: {error.message}</p>
+      <button type="button" onClick={onSignIn}>
+        Sign in with an API key instead
+      </button>
+    </main>
   );
 }

@@ -1,6 +1,6 @@
 /** Sign-in: the API key is checked against the API and kept in sessionStorage only. */
 import { useState } from 'preact/hooks';
-import { keepKey, probeScopes, type Session } from '../session';
+import { keepKey, probeKey, type Session } from '../session';
 import { Busy, ErrorBox } from '../ui/page';
 import { Field } from '../ui/field';
 import { useAction } from '../ui/hooks';
@@ -9,9 +9,9 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (s: Session) => voi
   const [key, setKey] = useState('');
   const act = useAction(async () => {
     const k = key.trim();
-    const scopes = await probeScopes(k);
+    const probed = await probeKey(k);
     keepKey(k);
-    onSignedIn({ key: k, scopes });
+    onSignedIn({ key: k, ...probed });
   });
   document.title = 'Sign in · Hookline';
   return (
