@@ -31,6 +31,8 @@ const api = new HooklineApiStack(app, 'HooklineApi', {
   data,
   // `cdk deploy -c hookline:tracing=true` turns on X-Ray for every function.
   tracing: [true, 'true'].includes(app.node.tryGetContext('hookline:tracing')),
+  // `cdk deploy -c hookline:consoleUrl=https://<id>.cloudfront.net` (the ConsoleUrl output): the base of portal links.
+  consoleUrl: app.node.tryGetContext('hookline:consoleUrl'),
 });
 
 const consoleBuild = await ensureConsoleBuilt({ log: (line) => process.stderr.write(`${line}\n`) });

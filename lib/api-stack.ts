@@ -28,6 +28,8 @@ export interface HooklineApiStackProps extends StackProps {
   readonly tracing?: boolean;
   /** Stage settings (default: read from context, `hookline:stage`). */
   readonly stage?: StageConfig;
+  /** The console's URL (the console stack's `ConsoleUrl`), the base of subscriber-portal links: `CONSOLE_URL` of the api function. */
+  readonly consoleUrl?: string;
 }
 
 /** Env every function gets besides its manifest resources. */
@@ -109,6 +111,8 @@ export class HooklineApiStack extends Stack {
     // `https://<id>.lambda-url.<region>.on.aws/` -> without the trailing slash, so `${RECEIVER_URL}/webhooks/...`
     // is right in any code that builds on it.
     api.fn.addEnvironment('RECEIVER_URL', Fn.join('', ['https://', Fn.select(2, Fn.split('/', this.receiverUrl.url))]));
+    // The console stack depends on this one (its CSP and config.json name the API), so its URL comes in as a value.
+    if (props.consoleUrl) api.fn.addEnvironment('CONSOLE_URL', props.consoleUrl);
 
     this.adminKey = new secretsmanager.Secret(this, 'AdminKey', {
       description: 'Hookline admin API key (bootstrap credential; day-to-day keys are created through /api/keys)',
