@@ -5,8 +5,8 @@
  * phone (390 px) width into docs/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { checkConsolePage, SCREENSHOTS as shots } from '../support/console-check';
+import type { Browser, Page } from 'playwright-core';
+import { checkConsolePage, launchChromium, newConsolePage, refreshUntilCell, SCREENSHOTS as shots } from '../support/console-check';
 import { startSink, type Sink } from '../support/sink';
 import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
 
@@ -22,12 +22,9 @@ beforeAll(async () => {
   [local, sink, browser] = await Promise.all([
     startLocalForTest('console-app', { env: { CONFIG_CACHE_SECONDS: '0' } }),
     startSink(),
-    chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] }),
+    launchChromium(),
   ]);
-  // axe-core needs a page of an explicit context.
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (e) => errors.push(e.message));
+  page = await newConsolePage(browser, errors);
 });
 afterAll(async () => {
   await browser?.close();
@@ -223,12 +220,7 @@ describe('the console', () => {
     await page.getByRole('link', { name: /^delivery dlv_/ }).click();
     await page.getByRole('heading', { name: 'Delivery of hookline.test' }).waitFor();
     // The attempt appears once the deliverer has sent it (Refresh until then, with a deadline).
-    const deadline = Date.now() + 15_000;
-    while (!(await page.getByRole('cell', { name: '#1' }).count())) {
-      if (Date.now() > deadline) throw new Error('no attempt within 15 s');
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await page.waitForTimeout(300);
-    }
+    await refreshUntilCell(page, '#1');
     await page.getByRole('cell', { name: '200' }).waitFor();
     await page.getByRole('cell', { name: '{"ok":true}' }).waitFor();
     expect(sink.hits.at(-1)!.headers['x-team']).toBe('ops');

@@ -5,11 +5,11 @@
  * Every page passes axe-core and fits a 390 px phone; screenshots go into docs/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ensureConsoleBuilt, CONSOLE_OUT } from '../../bin/console/build';
 import { documentClient } from '../../shared/adapters/aws/clients';
 import { DynamoApiKeyStore } from '../../shared/adapters/aws/dynamo-config-store';
-import { checkConsolePage, phoneWidth, SCREENSHOTS } from '../support/console-check';
+import { checkConsolePage, launchChromium, newConsolePage, refreshUntilCell, phoneWidth, SCREENSHOTS } from '../support/console-check';
 import { startTestStack } from '../support/in-process-stack';
 import { startSink, type Sink } from '../support/sink';
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
   [s, sink, browser] = await Promise.all([
     startTestStack({ consoleDir: CONSOLE_OUT }),
     startSink(),
-    chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] }),
+    launchChromium(),
   ]);
   await post('/api/tenants', { tenant_id: 'acme', name: 'Acme Inc.' });
   await post('/api/tenants', { tenant_id: 'globex', name: 'Globex' });
@@ -52,9 +52,7 @@ beforeAll(async () => {
   });
   expect(put.status).toBe(200);
   link = await post('/api/tenants/acme/portal-link', {});
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (e) => errors.push(e.message));
+  page = await newConsolePage(browser, errors);
 });
 afterAll(async () => {
   await browser?.close();
@@ -96,19 +94,11 @@ describe('the subscriber portal', () => {
     await page.getByRole('button', { name: 'Send test event' }).click();
     await page.getByRole('link', { name: /^delivery dlv_/ }).click();
     await page.getByRole('heading', { name: 'Delivery of hookline.test' }).waitFor();
-    const deadline = Date.now() + 15_000;
-    while (!(await page.getByRole('cell', { name: '#1' }).count())) {
-      if (Date.now() > deadline) throw new Error('no attempt within 15 s');
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await page.waitForTimeout(300);
-    }
+    await refreshUntilCell(page, '#1');
     await page.getByRole('cell', { name: '200' }).waitFor();
     await check('portal-delivery');
     await page.getByRole('button', { name: 'Retry' }).click();
-    await page.getByRole('cell', { name: '#2' }).waitFor({ timeout: 15_000 }).catch(async () => {
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await page.getByRole('cell', { name: '#2' }).waitFor({ timeout: 10_000 });
-    });
+    await refreshUntilCell(page, '#2');
     expect(sink.hits.length).toBeGreaterThanOrEqual(2);
 
     await page.getByRole('link', { name: /^sub_/ }).click();

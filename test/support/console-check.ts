@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 
@@ -30,4 +30,27 @@ export async function phoneWidth(page: Page): Promise<number> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   await page.setViewportSize({ width: 1280, height: 900 });
   return width;
+}
+
+/** Presses the page's Refresh until a table cell named `cell` shows (a delivery's attempt), with a deadline. */
+export async function refreshUntilCell(page: Page, cell: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.getByRole('cell', { name: cell }).count())) {
+    if (Date.now() > deadline) throw new Error(`no cell "${cell}" within ${timeoutMs} ms`);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.waitForTimeout(300);
+  }
+}
+
+/** Debian's Chromium (never a downloaded browser). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+}
+
+/** A 1280 px page in its own context (axe-core needs one), collecting uncaught page errors into `errors`. */
+export async function newConsolePage(browser: Browser, errors: string[]): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => errors.push(e.message));
+  return page;
 }
