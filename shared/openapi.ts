@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorResponse } from './model/common';
 import { REQUEST_EXAMPLES } from './openapi-examples';
 import type { Route } from './routes';

@@ -4,7 +4,7 @@
  * Gateway route per entry, the local stack serves the same entries, the API handler dispatches
  * on `routeKey`, and /api/openapi.json is generated from it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FunctionName } from './resources';
 import type { Scope } from './model/api-key';
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyView, PortalLink, PortalLinkInput } from './model/api-key';

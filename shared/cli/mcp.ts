@@ -16,7 +16,7 @@ import {
   ReadResourceRequestSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { routes, type Route } from '../routes';
 import { version } from '../version';
 import { claimTask, CliError, type Api } from './client';

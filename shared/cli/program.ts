@@ -1,7 +1,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SubscriptionCreate } from '../model/subscription';
 import { WebhookCreate } from '../model/webhook';
 import { version } from '../version';

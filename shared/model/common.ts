@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { isStorableId, LIMITS, LONE_SURROGATE, MAX_ID_CHARS } from './ids';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BoundedJson, LIMITS } from './common';
 import { checkRegex } from '../commands/safe-regex';
 import { isTimeZone } from '../commands/time-window';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BoundedJson, IsoTime } from './common';
 
 /** Largest registered schema or example, as JSON. */

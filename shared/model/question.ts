@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoTime } from './common';
 
 export const QUESTION_STATUSES = ['open', 'answered', 'expired'] as const;

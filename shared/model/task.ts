@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BoundedJson, IsoTime, LIMITS } from './common';
 
 export const TASK_STATUSES = ['pending', 'claimed', 'done', 'failed'] as const;

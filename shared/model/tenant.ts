@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoTime } from './common';
 
 /** `[a-z0-9][a-z0-9_-]{0,63}` (CONTRACT.md section 8). */

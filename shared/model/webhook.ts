@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseTemplate } from '../commands/template-syntax';
 import { Conditions } from './conditions';
 import { IsoTime, Warnings } from './common';

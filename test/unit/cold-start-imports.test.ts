@@ -13,6 +13,9 @@ import { functions, type FunctionName } from '../../shared/resources';
 //   file schemas), but only from the first request on: their handler modules load it with a
 //   dynamic import (shared/http/lazy-handler.ts), so it is bundled yet not in the module's static
 //   imports, which are what Node evaluates at import.
+// - zod is imported as a namespace (`import * as z from 'zod'`), which esbuild tree-shakes member by
+//   member: `import { z } from 'zod'` keeps the whole `z` object, with its ~50 locales (260 KB of
+//   the api bundle; only English is used).
 // - No function evaluates the S3 SDK at import: it loads on the first S3 call (clients.ts s3Client).
 const ROOT = join(__dirname, '../..');
 const ALL = Object.keys(functions) as FunctionName[];
@@ -62,6 +65,12 @@ describe('cold start: what each function bundles and what it evaluates at import
       expect(bundled(name)).toContain('shared/routes.ts');
       expect(evaluatedAtImport(name)).not.toContain('shared/routes.ts');
     }
+  });
+
+  it.each(ALL)('%s bundles no zod locale but English', (name) => {
+    const inputs = meta.outputs[`out/${name}.js`].inputs;
+    const locales = Object.keys(inputs).filter((f) => /node_modules\/zod\/v4\/locales\/(?!en\.js$|index\.js$)/.test(f) && inputs[f].bytesInOutput > 0);
+    expect(locales).toEqual([]);
   });
 
   it.each(ALL)('%s does not evaluate the S3 SDK at import', (name) => {
