@@ -63,7 +63,8 @@ const deadline = Date.now() + 30000;
 const context = { callbackWaitsForEmptyEventLoop: false, functionName: process.env.BENCH_FN, functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:' + process.env.BENCH_FN, memoryLimitInMB: '512', awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/x', logStreamName: 'local', getRemainingTimeInMillis: () => deadline - Date.now(), done() {}, fail() {}, succeed() {} };
 const result = await m.handler(JSON.parse(process.env.BENCH_EVENT), context);
 const t2 = performance.now();
-process.stdout.write('\\nBENCH_INIT ' + JSON.stringify({ start_to_import: t0, import_ms: t1 - t0, invoke_ms: t2 - t1, total_ms: t2, result }) + '\\n');
+const cpu = process.cpuUsage();
+process.stdout.write('\\nBENCH_INIT ' + JSON.stringify({ start_to_import: t0, import_ms: t1 - t0, invoke_ms: t2 - t1, total_ms: t2, cpu_ms: (cpu.user + cpu.system) / 1000, result }) + '\\n');
 process.exit(0);
 `;
 
@@ -72,6 +73,7 @@ interface Sample {
   import_ms: number;
   invoke_ms: number;
   total_ms: number;
+  cpu_ms: number;
   result: unknown;
 }
 
@@ -214,6 +216,7 @@ try {
       invoke_ms: median(s.map((x) => x.invoke_ms)),
       total_ms: median(s.map((x) => x.total_ms)),
       total_samples: s.map((x) => Math.round(x.total_ms)),
+      cpu_ms: median(s.map((x) => x.cpu_ms)),
     };
   };
   const rows = cases.map(row);
