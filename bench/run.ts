@@ -7,6 +7,7 @@
  *   4.-6. provider verifiers, matching, outbound deliveries; 7. the console (bench/console.ts);
  *   8. AWS calls per published event with 1,000 tenants x 3 subscriptions (own process);
  *   9. outbound deliveries under a rate limit of 50/s: achieved rate and AWS calls (own process).
+ *  10. the event log's and the outbound path's cost: calls and DynamoDB capacity per event and per delivery (own process).
  * The sections run one after another so they do not compete for the two cores.
  */
 import { execFileSync } from 'node:child_process';
@@ -95,6 +96,9 @@ log('AWS calls per published event with 1,000 tenants ...');
 const tenantCalls = await runJsonChild<TenantCallsResult>(NODE, [...tsx, join(ROOT, 'bench/tenant-publish.ts')], { cwd: ROOT, timeoutMs: 300_000 });
 log('outbound deliveries under a rate limit of 50/s ...');
 const rateLimited = await runJsonChild<RateLimitResult>(NODE, [...tsx, join(ROOT, 'bench/rate-limit.ts')], { cwd: ROOT, timeoutMs: 300_000 });
+log('event log cost: calls and write units per event and per delivery ...');
+const { formatEventLogSection } = await import('./event-log-format');
+const eventLog = await runJsonChild<import('./event-log-format').EventLogCostResult>(NODE, [...tsx, join(ROOT, 'bench/event-log-cost.ts')], { cwd: ROOT, timeoutMs: 300_000 });
 const nodeVersion = cpu.node;
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -255,6 +259,10 @@ ${tenantCalls.phases
   })
   .join('\n')}
 
-${formatRateLimitSection(rateLimited)}`;
+${formatRateLimitSection(rateLimited)}
+
+## 10. Event log and outbound cost per million
+
+${formatEventLogSection(eventLog)}`;
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
 log(`wrote BENCHMARKS.md (${totalSecs} s)`);
