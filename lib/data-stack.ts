@@ -129,10 +129,13 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
 
   private table(name: string, spec: TableSpec): dynamodb.Table {
     const str = (attr: string) => ({ name: attr, type: dynamodb.AttributeType.STRING });
+    const capacity = this.stage.tableCapacity[name];
     const table = new dynamodb.Table(this, `${pascal(name)}Table`, {
       partitionKey: str(spec.partitionKey),
       sortKey: spec.sortKey ? str(spec.sortKey) : undefined,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      ...(capacity
+        ? { billingMode: dynamodb.BillingMode.PROVISIONED, readCapacity: capacity.minRead, writeCapacity: capacity.minWrite }
+        : { billingMode: dynamodb.BillingMode.PAY_PER_REQUEST }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // AWS-managed KMS key: encryption at rest that shows in the template and in CloudTrail.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
@@ -146,7 +149,18 @@ export class HooklineDataStack extends Stack implements HooklineDataResources {
         partitionKey: str(index.partitionKey),
         sortKey: index.sortKey ? str(index.sortKey) : undefined,
         projectionType: index.keysOnly ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
+        ...(capacity ? { readCapacity: capacity.minRead, writeCapacity: capacity.minWrite } : {}),
       });
+    }
+    if (capacity) {
+      // Table and every index follow their own consumption (Application Auto Scaling's service-linked role).
+      const target = { targetUtilizationPercent: capacity.targetUtilization };
+      table.autoScaleWriteCapacity({ minCapacity: capacity.minWrite, maxCapacity: capacity.maxWrite }).scaleOnUtilization(target);
+      table.autoScaleReadCapacity({ minCapacity: capacity.minRead, maxCapacity: capacity.maxRead }).scaleOnUtilization(target);
+      for (const index of spec.indexes) {
+        table.autoScaleGlobalSecondaryIndexWriteCapacity(index.name, { minCapacity: capacity.minWrite, maxCapacity: capacity.maxWrite }).scaleOnUtilization(target);
+        table.autoScaleGlobalSecondaryIndexReadCapacity(index.name, { minCapacity: capacity.minRead, maxCapacity: capacity.maxRead }).scaleOnUtilization(target);
+      }
     }
     new CfnOutput(this, `${pascal(name)}TableName`, { value: table.tableName });
     return table;

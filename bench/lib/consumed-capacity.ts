@@ -3,9 +3,9 @@
  * TOTAL` and adds up what the emulator answers (item sizes rounded up per 1 KB written, 4 KB
  * read; eventually consistent reads count half). dynalite answers for the table only, so a
  * successful write's global secondary index entries are added from the manifest: one entry per
- * index whose keys the written item carries, of the same size (projection ALL), as DynamoDB bills
- * them. An UpdateItem is taken to touch every index of its table (every delivery item carries
- * its index keys).
+ * index whose keys the written item carries, of the item's size (projection ALL) or 1 unit (a
+ * `keysOnly` index), as DynamoDB bills them. An UpdateItem is taken to touch every index of its
+ * table (every delivery item carries its index keys).
  */
 import { tables } from '../../shared/resources';
 
@@ -65,12 +65,13 @@ export class CapacityMeter {
   }
 
   private indexUnits(tableName: string, call: string, input: any, units: number): number {
-    const spec = (tables as Record<string, { indexes: { partitionKey: string; sortKey?: string }[] }>)[this.tableNames[tableName] ?? ''];
+    const spec = (tables as Record<string, { indexes: { partitionKey: string; sortKey?: string; keysOnly?: boolean }[] }>)[this.tableNames[tableName] ?? ''];
     if (!spec) return 0;
-    if (call === 'UpdateItem') return spec.indexes.length * units;
+    const entry = (i: { keysOnly?: boolean }) => (i.keysOnly ? 1 : units);
+    if (call === 'UpdateItem') return spec.indexes.reduce((a, i) => a + entry(i), 0);
     if (call !== 'PutItem') return 0;
     const item = input?.Item ?? {};
-    return spec.indexes.filter((i) => item[i.partitionKey] !== undefined && (!i.sortKey || item[i.sortKey] !== undefined)).length * units;
+    return spec.indexes.filter((i) => item[i.partitionKey] !== undefined && (!i.sortKey || item[i.sortKey] !== undefined)).reduce((a, i) => a + entry(i), 0);
   }
 
   private add(physical: string, call: string, tableWcu: number, indexWcu: number, rcu: number): void {

@@ -13,9 +13,9 @@ import { HooklineDataStack } from '../../lib/data-stack';
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** A fresh app with both stacks; `nag` registers cdk-nag's AWS Solutions checks like bin/app.ts. */
-export function buildApp(opts: { nag?: boolean } = {}) {
+export function buildApp(opts: { nag?: boolean; context?: Record<string, unknown> } = {}) {
   // Skipping bundling keeps the tests independent of the handlers compiling and ~1 s faster per stack.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...opts.context } });
   if (opts.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const data = new HooklineDataStack(app, 'HooklineData');
   const api = new HooklineApiStack(app, 'HooklineApi', { data, projectRoot: PROJECT_ROOT });
