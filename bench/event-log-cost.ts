@@ -67,7 +67,7 @@ try {
   const names = Object.fromEntries(Object.keys(tables).map((n) => [stack.env[(tables as Record<string, { env: string }>)[n].env], n]));
   const counter = new CallCounter();
   const meter = new CapacityMeter(names);
-  const clients = [documentClient(), sqsClient(), s3Client(), snsClient()];
+  const clients = [documentClient(), sqsClient(), (await s3Client().load()).client, snsClient()];
   for (const c of clients) counter.attach(c as never, 'stack');
   meter.attach(documentClient() as never);
 

@@ -81,7 +81,7 @@ export function outboundLines(r: EventLogCostResult): CostLine[] {
     { item: 'Authorizer 256 MB ~5 ms + api 512 MB ~20 ms', perUnit: 0.25 * 0.005 + 0.5 * 0.02, price: PRICE.lambdaGbSecond, measured: false, unit: 'GB-s' },
     { item: 'DynamoDB read units: subscription change counter (consistent GetItem)', perUnit: cap(m, 'config', 'rcu') / p, price: PRICE.rru, measured: true },
     { item: `DynamoDB write units: delivery item (${n2(calls(m, 'DynamoDB:PutItem') / p)} PutItem: created, claimed, result)`, perUnit: cap(m, 'deliveries', 'table_wcu') / p, price: PRICE.wru, measured: true },
-    { item: 'DynamoDB write units: their by_subscription index entries', perUnit: cap(m, 'deliveries', 'index_wcu') / p, price: PRICE.wru, measured: true },
+    { item: 'DynamoDB write units: their index entries (by_subscription; by_backlog only while held)', perUnit: cap(m, 'deliveries', 'index_wcu') / p, price: PRICE.wru, measured: true },
     { item: 'DynamoDB read units: the deliverer reads the delivery', perUnit: cap(m, 'deliveries', 'rcu') / p, price: PRICE.rru, measured: true },
     { item: 'SQS SendMessageBatch (one message per request with one subscription)', perUnit: calls(m, 'SQS:SendMessageBatch') / p, price: PRICE.sqsRequest, measured: true },
     { item: 'SQS receives + deletes (batch 10, no window: ~1-2 per delivery at low rates)', perUnit: 1, price: PRICE.sqsRequest, measured: false },
