@@ -1,5 +1,5 @@
 /**
- * Section 9 of `npm run bench` (own process; alone: `npx tsx bench/event-log-cost.ts`): what one
+ * Section 10 of `npm run bench` (own process; alone: `npx tsx bench/event-log-cost.ts`): what one
  * event and one outbound delivery cost, from measured calls and DynamoDB capacity. Signed 25 KB
  * GitHub deliveries that match no command go through the in-process local stack (receiver,
  * events queue, consumer), then the same deliveries again (provider redeliveries: dedup), then

@@ -1,5 +1,5 @@
 /**
- * Section 9 of BENCHMARKS.md from bench/event-log-cost.ts's result: measured calls and DynamoDB
+ * Section 10 of BENCHMARKS.md from bench/event-log-cost.ts's result: measured calls and DynamoDB
  * capacity per event and per delivery, priced at us-east-1 list prices (on-demand, arm64 Lambda).
  * Lambda durations and the event source mapping's SQS requests are not measured locally: they are
  * the README's stated assumptions, marked as such.
