@@ -67,6 +67,8 @@ const OPS = {
   retryDelivery: ['POST', '/api/deliveries/{delivery_id}/retry'],
   rotateSubscriptionSecret: ['POST', '/api/subscriptions/{id}/rotate-secret'],
   testSubscription: ['POST', '/api/subscriptions/{id}/test'],
+  pauseSubscription: ['POST', '/api/subscriptions/{id}/pause'],
+  resumeSubscription: ['POST', '/api/subscriptions/{id}/resume'],
   listEventTypes: ['GET', '/api/event-types'],
   createPortalLink: ['POST', '/api/tenants/{tenant_id}/portal-link'],
   queueStats: ['GET', '/api/queues/stats'],

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { checkConsolePage, launchChromium, newConsolePage, refreshUntilCell, SCREENSHOTS as shots } from '../support/console-check';
 import { startSink, type Sink } from '../support/sink';
 import { startLocalForTest, type LocalUnderTest } from '../support/spawn-local';
+import { pollUntil } from '../support/poll';
 
 let local: LocalUnderTest;
 let sink: Sink;
@@ -237,6 +238,16 @@ describe('the console', () => {
     await page.getByRole('row', { name: /hookline\.test/ }).first().waitFor();
     await page.getByRole('img', { name: /Success rate 100 %/ }).waitFor();
     await checkPage('subscription-detail');
+    // Paused, a test event waits in the log (status paused, nothing sent); Resume sends it.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText(/deliveries wait with status paused/).waitFor();
+    const hits = sink.hits.length;
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByRole('row', { name: /hookline\.test.*paused/ }).waitFor();
+    expect(sink.hits.length).toBe(hits);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await pollUntil(async () => sink.hits.length === hits + 1, 'the paused test event sent on resume');
     await page.getByRole('link', { name: 'Subscriptions' }).first().click();
     await page.getByRole('link', { name: 'Ops sink' }).waitFor();
     await checkPage('subscriptions');

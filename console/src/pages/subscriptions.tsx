@@ -16,7 +16,7 @@ import { Table } from '../ui/table';
 type Subscription = Res<'getSubscription'>;
 type SubscriptionBody = Body<'createSubscription'>;
 type Delivery = Res<'listDeliveries'>['items'][number];
-const DELIVERY_STATUSES = ['pending', 'sending', 'success', 'retrying', 'failed'] as const satisfies readonly Delivery['status'][];
+const DELIVERY_STATUSES = ['pending', 'sending', 'success', 'retrying', 'failed', 'paused'] as const satisfies readonly Delivery['status'][];
 
 const subStatus = (s: Subscription) => <Badge status={s.enabled ? 'enabled' : 'disabled'} label={s.enabled ? 'enabled' : `disabled${s.disabled_reason ? `: ${s.disabled_reason}` : ''}`} />;
 
@@ -348,6 +348,11 @@ export function SubscriptionDetailPage({ id, status }: { id: string; status: str
     setTimeout(() => setTick((t) => t + 1), 2500);
   });
   const [grace, setGrace] = useState('86400');
+  // Pause keeps every delivery (status paused); resume sends them oldest first, so the log refreshes a moment later.
+  const pausing = useAction(async (pause: boolean) => {
+    sub.set(pause ? await get('pauseSubscription', { params: { id } }) : await get('resumeSubscription', { params: { id } }));
+    setTimeout(() => setTick((t) => t + 1), 1500);
+  });
   return (
     <Async state={sub} label="the subscription">
       {(s) => (
@@ -359,6 +364,9 @@ export function SubscriptionDetailPage({ id, status }: { id: string; status: str
               <>
                 <Busy busy={test.busy} onClick={() => void test.run()}>
                   Send test event
+                </Busy>
+                <Busy busy={pausing.busy} onClick={() => void pausing.run(!s.paused)}>
+                  {s.paused ? 'Resume' : 'Pause'}
                 </Busy>
                 <a class="button" href={`/subscriptions/${seg(id)}/edit`}>
                   Edit
@@ -380,6 +388,7 @@ export function SubscriptionDetailPage({ id, status }: { id: string; status: str
           }
         >
           <ErrorBox error={test.error} title="Test event not sent" />
+          <ErrorBox error={pausing.error} title={s.paused ? 'Not resumed' : 'Not paused'} />
           {sent && (
             <p class="ok-box" role="status">
               Test event {sent.event_id} queued: <a href={`/deliveries/${seg(sent.delivery_id)}`}>delivery {sent.delivery_id}</a>
@@ -390,6 +399,16 @@ export function SubscriptionDetailPage({ id, status }: { id: string; status: str
             <Facts
               rows={[
                 ['Status', subStatus(s)],
+                [
+                  'Paused',
+                  s.paused ? (
+                    <span>
+                      <Badge status="paused" label="paused" /> since <Time iso={s.paused_at} />: deliveries wait with status paused and are sent, oldest first, on resume
+                    </span>
+                  ) : (
+                    <span class="muted">no</span>
+                  ),
+                ],
                 [
                   'URL',
                   <span class="url">
