@@ -53,4 +53,38 @@ describe('outbound through npm start', () => {
     expect(detail.body.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([503, 200]);
     expect((await api('/api/events', { method: 'POST', body: JSON.stringify({ type: 'unrelated.event', data: {} }) })).body.deliveries).toBe(0);
   });
+
+  it('pause keeps what is published (status paused, nothing sent); resume sends it in order; recover re-sends the failed ones of a window', async () => {
+    const sub = await api('/api/subscriptions', { method: 'POST', body: JSON.stringify({ url: sink.url, events: ['order.*'], retry_policy: { max_attempts: 1 } }) });
+    const id = sub.body.subscription_id as string;
+    const mine = () => sink.hits.filter((h) => JSON.parse(h.body).subscription_id === id);
+    expect(await api(`/api/subscriptions/${id}/pause`, { method: 'POST' })).toMatchObject({ status: 200, body: { paused: true } });
+    const published: string[] = [];
+    for (let i = 0; i < 5; i++) published.push((await api('/api/events', { method: 'POST', body: JSON.stringify({ type: 'order.created', data: { i } }) })).body.event_id);
+    const held = await api(`/api/subscriptions/${id}/deliveries?status=paused`);
+    expect(held.body.items).toHaveLength(5);
+    expect(mine()).toEqual([]);
+    expect(await api(`/api/subscriptions/${id}/resume`, { method: 'POST' })).toMatchObject({ status: 200, body: { paused: false } });
+    await pollUntil(async () => mine().length >= 5, 'the paused backlog after resume', 20_000);
+    expect(mine().map((h) => JSON.parse(h.body).id)).toEqual(published);
+
+    // An outage: two deliveries fail (one attempt each), then the window is recovered.
+    const since = new Date().toISOString();
+    sink.answers.push({ status: 500 }, { status: 500 });
+    for (let i = 0; i < 2; i++) await api('/api/events', { method: 'POST', body: JSON.stringify({ type: 'order.failed', data: { i } }) });
+    const failed = await pollUntil(async () => {
+      const l = await api(`/api/subscriptions/${id}/deliveries?status=failed`);
+      return l.body.items.length === 2 ? l.body.items : undefined;
+    }, 'two failed deliveries');
+    const bad = await api(`/api/subscriptions/${id}/recover`, { method: 'POST', body: JSON.stringify({ since, until: '2020-01-01T00:00:00Z' }) });
+    expect([bad.status, bad.body.error.details.map((d: { path: string }) => d.path)]).toEqual([400, ['until']]);
+    expect((await api(`/api/subscriptions/${id}/recover`, { method: 'POST', body: JSON.stringify({}) })).body.error.details[0].path).toBe('since');
+    const recovered = await api(`/api/subscriptions/${id}/recover`, { method: 'POST', body: JSON.stringify({ since }) });
+    expect(recovered).toMatchObject({ status: 202, body: { queued: 2, recovery_id: expect.stringMatching(/^rcv_/) } });
+    await pollUntil(async () => mine().length >= 9, 'the two failed deliveries sent again', 20_000);
+    const resent = mine().slice(-2).map((h) => h.headers['webhook-id']);
+    expect(resent.sort()).toEqual(failed.map((d: { delivery_id: string }) => d.delivery_id).sort());
+    const after = await api(`/api/deliveries/${failed[0].delivery_id}`);
+    expect(after.body.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([500, 200]);
+  });
 });
