@@ -1,4 +1,6 @@
+import { runBacklogJob } from '../../shared/usecases/backlog';
 import { deliverOne, type DeliverDeps } from '../../shared/usecases/deliver';
+import type { BacklogJob } from '../../shared/ports';
 import type { DeliveryRecord, SubscriptionRecord } from '../../shared/model/subscription';
 import { MemoryDeliveries } from '../support/fakes';
 
@@ -95,5 +97,69 @@ describe('delivery outcomes and subscription health', () => {
     const [a, b] = await Promise.all([deliverOne(d, 'dlv_e'), deliverOne(d, 'dlv_e')]);
     expect([a, b]).toEqual([{ kind: 'done' }, { kind: 'done' }]);
     expect((await d.deliveries.get('dlv_e'))!.attempts).toHaveLength(1);
+  });
+});
+
+describe('paused subscriptions and recovery', () => {
+  it('records a delivery picked up while the subscription is paused as paused, without an attempt, after a fresh read', async () => {
+    const { d, calls } = deps(sub({ paused: true }), 200, '2026-11-23T00:00:00Z');
+    let fresh = 0;
+    d.reloadSubscription = async () => (fresh++, sub({ paused: true }));
+    await d.deliveries.create({ ...delivery('dlv_p'), status: 'retrying', next_attempt_at: '2026-11-22T23:59:59.000Z' });
+    expect(await deliverOne(d, 'dlv_p')).toEqual({ kind: 'done' });
+    expect(await d.deliveries.get('dlv_p')).toMatchObject({ status: 'paused', attempts: [], next_attempt_at: null });
+    expect([fresh, calls.metrics]).toEqual([1, []]);
+  });
+
+  it('sends a paused delivery once its subscription is no longer paused (a cached pause is read again first)', async () => {
+    const { d } = deps(sub({ paused: true }), 200, '2026-11-23T00:00:00Z');
+    d.reloadSubscription = async () => sub();
+    await d.deliveries.create({ ...delivery('dlv_q'), status: 'paused' });
+    await deliverOne(d, 'dlv_q');
+    expect(await d.deliveries.get('dlv_q')).toMatchObject({ status: 'success', attempt_count: 1 });
+  });
+
+  it('a resume page attempts only deliveries that are still paused', async () => {
+    const { d } = deps(sub(), 200, '2026-11-23T00:00:00Z');
+    await d.deliveries.create({ ...delivery('dlv_r'), status: 'retrying', next_attempt_at: '2026-11-22T00:00:00.000Z' });
+    await deliverOne(d, 'dlv_r', { onlyPaused: true });
+    expect((await d.deliveries.get('dlv_r'))!.attempt_count).toBe(0);
+  });
+
+  it('attempts a failed delivery again only for a recovery job that has not re-sent it, and marks it with the job', async () => {
+    const { d } = deps(sub(), 500, '2026-11-23T00:00:00Z');
+    const failed: DeliveryRecord = { ...delivery('dlv_f'), status: 'failed', attempt_count: 1, attempts: [{ attempt: 1, at: '2026-11-22T00:00:00.000Z', status_code: 500, duration_ms: 1, response_excerpt: null, error: null }] };
+    await d.deliveries.create(failed);
+    await deliverOne(d, 'dlv_f');
+    expect((await d.deliveries.get('dlv_f'))!.attempt_count).toBe(1);
+    await deliverOne(d, 'dlv_f', { recover: 'rcv_1' });
+    expect(await d.deliveries.get('dlv_f')).toMatchObject({ status: 'failed', attempt_count: 2, recovered_by: 'rcv_1' });
+    await deliverOne(d, 'dlv_f', { recover: 'rcv_1' });
+    expect((await d.deliveries.get('dlv_f'))!.attempt_count).toBe(2);
+    await deliverOne(d, 'dlv_f', { recover: 'rcv_2' });
+    expect(await d.deliveries.get('dlv_f')).toMatchObject({ attempt_count: 3, recovered_by: 'rcv_2' });
+  });
+});
+
+describe('a resume page', () => {
+  it('out of time, queues itself again from the same cursor (what it sent has left the paused index), after queuing safety copies of its page', async () => {
+    const { d } = deps(sub(), 200, '2026-11-23T00:00:00Z');
+    for (const [i, id] of ['dlv_1', 'dlv_2', 'dlv_3'].entries()) await d.deliveries.create({ ...delivery(id), status: 'paused', created_key: `2026-11-2${i}T00:00:00.000Z#${id}` });
+    const jobs: BacklogJob[] = [];
+    const copies: { ids: string[]; delay?: number }[] = [];
+    let t = 0;
+    const job: BacklogJob = { op: 'resume', subscription_id: 'sub_1', job_id: 'rsm_1', cursor: null };
+    await runBacklogJob(
+      {
+        ...d,
+        deliveryQueue: { sendAll: async (ids, o) => void copies.push({ ids, delay: o?.delaySeconds }), sendJob: async (j) => void jobs.push(j) },
+        // 20 s per attempt: the second attempt would start after the 25 s budget.
+        elapsed: () => (t += 20_000) - 20_000,
+      },
+      job,
+    );
+    expect(copies).toEqual([{ ids: ['dlv_1', 'dlv_2', 'dlv_3'], delay: 900 }]);
+    expect([...d.deliveries.items.values()].map((x) => x.status)).toEqual(['success', 'paused', 'paused']);
+    expect(jobs).toEqual([job]);
   });
 });
