@@ -157,6 +157,23 @@ describe('the CLI, used by a person or a script', () => {
     expect(JSON.parse((await cli('openapi')).out).paths['/api/tasks']).toBeDefined();
   });
 
+  it("makes a tenant's portal link, lists its subscriptions by tenant, and revokes the link's token", async () => {
+    await jsonOf('tenants', 'create', 'cli-portal', '--name', 'CLI portal');
+    const made = await jsonOf('subscriptions', 'create', '--endpoint', 'https://example.com/cli-portal', '--events', '*', '--tenant', 'cli-portal');
+    const link = await jsonOf('tenants', 'portal-link', 'cli-portal', '--expires-in', '600');
+    expect(link.url).toBe(`${s.url}/portal#token=${link.token}`);
+    expect(Date.parse(link.expires_at) - Date.now()).toBeGreaterThan(590_000);
+    const listed = await jsonOf('subscriptions', 'list', '--tenant', 'cli-portal');
+    expect(listed.map((x: { subscription_id: string }) => x.subscription_id)).toEqual([made.subscription_id]);
+    const keys = await jsonOf('keys', 'list');
+    expect(keys.find((k: { key_id: string }) => k.key_id === link.key_id)).toMatchObject({ kind: 'portal', tenant_id: 'cli-portal' });
+    await jsonOf('keys', 'revoke', link.key_id);
+    expect((await fetch(`${s.url}/api/subscriptions`, { headers: { authorization: `Bearer ${link.token}` } })).status).toBe(401);
+    const tooLong = await cli('tenants', 'portal-link', 'cli-portal', '--expires-in', '90000');
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.err).toContain('expires_in_seconds');
+  });
+
   it('exits 2 on usage errors and 1 on API errors, with the field path', async () => {
     expect((await cli('tasks', 'done')).code).toBe(2);
     expect((await cli('webhooks', 'rotate-secret', 'x', '--grace', 'soon')).code).toBe(2);
