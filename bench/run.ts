@@ -7,7 +7,8 @@
  *   4.-6. provider verifiers, matching, outbound deliveries; 7. the console (bench/console.ts);
  *   8. AWS calls per published event with 1,000 tenants x 3 subscriptions (own process);
  *   9. outbound deliveries under a rate limit of 50/s: achieved rate and AWS calls (own process).
- *  10. the event log's and the outbound path's cost: calls and DynamoDB capacity per event and per delivery (own process).
+ *  10. the event log's and the outbound path's cost: calls and DynamoDB capacity per event and per delivery (own process);
+ *  11. the local stack's own throughput against a minimal receiver (bench/local-throughput.ts).
  * The sections run one after another so they do not compete for the two cores.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import type { CallRow } from './lib/count-calls';
 import { ROOT } from './lib/fixture';
 import { formatRateLimitSection, type RateLimitResult } from './rate-limit-report';
 import { runJsonChild } from './lib/stats';
+import { formatThroughputSection, throughputRows, type ThroughputResult } from './lib/throughput';
 
 interface CpuCase {
   median_us: number;
@@ -99,6 +101,8 @@ const rateLimited = await runJsonChild<RateLimitResult>(NODE, [...tsx, join(ROOT
 log('event log cost: calls and write units per event and per delivery ...');
 const { formatEventLogSection } = await import('./event-log-format');
 const eventLog = await runJsonChild<import('./event-log-format').EventLogCostResult>(NODE, [...tsx, join(ROOT, 'bench/event-log-cost.ts')], { cwd: ROOT, timeoutMs: 300_000 });
+log('npm start throughput against a minimal receiver on the same emulators ...');
+const localThroughput = await runJsonChild<ThroughputResult>(NODE, [...tsx, join(ROOT, 'bench/local-throughput.ts')], { cwd: ROOT, timeoutMs: 900_000 });
 const nodeVersion = cpu.node;
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -159,6 +163,7 @@ for (const caller of ['receiver', 'consumer', 'poller']) {
     rows.push([`**3. ${caller}** ${r.call} per event`, perEvent(r.calls), note, '', goals[`${caller} ${r.call}`] ?? '']);
   }
 }
+rows.push(...throughputRows(localThroughput));
 const table = [
   '| Measure | Hookline | Reference (or note) | Ratio | Goal |',
   '| --- | ---: | --- | ---: | --- |',
@@ -263,6 +268,11 @@ ${formatRateLimitSection(rateLimited)}
 
 ## 10. Event log and outbound cost per million
 
-${formatEventLogSection(eventLog)}`;
+${formatEventLogSection(eventLog)}
+
+## 11. The local stack's own throughput
+
+${formatThroughputSection(localThroughput)}
+`;
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), md);
 log(`wrote BENCHMARKS.md (${totalSecs} s)`);

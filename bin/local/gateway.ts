@@ -4,6 +4,7 @@
  * Gateway does), invokes the same handler exports CDK bundles, and writes their responses back.
  */
 import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import { errorBody, HooklineError } from '../../shared/errors';
@@ -51,14 +52,17 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 }
 const internal = (res: ServerResponse) => sendError(res, 500, 'internal_error', 'An internal error occurred.');
 
-/** Builds the payload-2.0 event API Gateway would send for this request. */
-export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, route: Route | null, params: Record<string, string>): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+/**
+ * Builds the payload-2.0 event API Gateway would send for this request: a text body (a text
+ * content type and valid UTF-8) as a string, anything else base64. `url` is the request's parsed URL
+ * when the caller has it already.
+ */
+export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, route: Route | null, params: Record<string, string>, url = requestUrl(req)): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-  const text = TEXT_TYPES.test(headers['content-type'] ?? '') && Buffer.from(body.toString('utf8'), 'utf8').equals(body);
+  const text = TEXT_TYPES.test(headers['content-type'] ?? '') && isUtf8(body);
   const now = new Date();
   const key = route ? routeKey(route) : '$default';
   return {
@@ -91,6 +95,8 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, route: Rou
   };
 }
 
+const requestUrl = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://localhost');
+
 function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
   if (typeof result === 'string' || !result || typeof result !== 'object' || !('statusCode' in result)) {
     // API Gateway's inference for a bare return value: 200 with the value as JSON.
@@ -111,7 +117,8 @@ export async function startGateway(host: string, port: number): Promise<{ server
   let o: GatewayOptions | undefined;
   const server = createServer(async (req, res) => {
     const started = Date.now();
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = requestUrl(req);
+    const path = url.pathname;
     if (!o) return sendError(res, 503, 'service_unavailable', 'Hookline is starting; retry in a second.', { 'retry-after': '1' });
     try {
       if (await o.extra(req, res, path)) return;
@@ -120,7 +127,7 @@ export async function startGateway(host: string, port: number): Promise<{ server
       const limit = o.maxBodyBytes ?? 10 * 1024 * 1024;
       const body = await readBody(req, limit);
       if (!body) return sendError(res, 413, 'payload_too_large', `The request body exceeds ${limit} bytes.`);
-      const event = toApiGatewayEvent(req, body, match.route, match.params);
+      const event = toApiGatewayEvent(req, body, match.route, match.params, url);
       if (match.route.scope !== null) {
         const authEvent: APIGatewayRequestAuthorizerEventV2 = {
           version: '2.0',
