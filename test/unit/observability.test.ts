@@ -29,6 +29,20 @@ describe('metrics (EMF)', () => {
     expect(emf).toMatchObject({ service: expect.any(String), provider: 'github', outcome: 'accepted', Received: 1 });
   });
 
+  it('gives each call only its own dimensions, also when one emfMetrics writes many lines', () => {
+    const m = emfMetrics();
+    const lines = stdoutLines(() => {
+      m.count(metric.received, { provider: 'github', outcome: 'accepted' });
+      m.count(metric.rejected, { status: '401' });
+      m.milliseconds(metric.deliveryLatency, 5);
+    }).map((l) => JSON.parse(l));
+    expect(lines.map((l) => l._aws.CloudWatchMetrics[0].Dimensions)).toEqual([[['service', 'provider', 'outcome']], [['service', 'status']], [['service']]]);
+    expect(lines[1]).not.toHaveProperty('provider');
+    expect(lines[1]).not.toHaveProperty('Received');
+    expect(lines[2]).not.toHaveProperty('status');
+    expect(lines[2]).toMatchObject({ DeliveryLatency: 5 });
+  });
+
   it('records latencies in milliseconds', () => {
     const [line] = stdoutLines(() => emfMetrics().milliseconds(metric.deliveryLatency, 123));
     expect(JSON.parse(line)).toMatchObject({ _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: 'DeliveryLatency', Unit: 'Milliseconds' }] }] }, DeliveryLatency: 123 });
@@ -39,6 +53,21 @@ describe('logs', () => {
   it('carry the ids a logger was given on every line, as JSON on stdout', () => {
     const [line] = stdoutLines(() => powertoolsLogger().with({ event_id: 'evt_1', webhook_id: 'wh_1', attempt: 2 }).info('event stored', { status: 'processed' }));
     expect(JSON.parse(line)).toMatchObject({ level: 'INFO', message: 'event stored', event_id: 'evt_1', webhook_id: 'wh_1', attempt: 2, status: 'processed' });
+  });
+
+  it('add ids with `with` without touching the logger they came from; null and undefined ids are left out', () => {
+    const root = powertoolsLogger();
+    const child = root.with({ webhook_id: 'wh_1', delivery_id: null, attempt: undefined }).with({ event_id: 'evt_2' });
+    const [a, b] = stdoutLines(() => {
+      child.info('event stored', { status: 'ignored', webhook_id: 'wh_override' });
+      root.info('plain');
+    }).map((l) => JSON.parse(l));
+    expect(a).toMatchObject({ message: 'event stored', event_id: 'evt_2', webhook_id: 'wh_override', status: 'ignored' });
+    expect(a).not.toHaveProperty('delivery_id');
+    expect(a).not.toHaveProperty('attempt');
+    expect(b).toMatchObject({ message: 'plain' });
+    expect(b).not.toHaveProperty('event_id');
+    expect(b).not.toHaveProperty('webhook_id');
   });
 
   it('never print secrets, tokens or keys, at any depth', () => {
