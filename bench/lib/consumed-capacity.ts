@@ -1,8 +1,9 @@
 /**
  * DynamoDB capacity per call, measured: a middleware asks every call for `ReturnConsumedCapacity:
- * TOTAL` and adds up what the emulator answers (item sizes rounded up per 1 KB written, 4 KB
- * read; eventually consistent reads count half). dynalite answers for the table only, so a
- * successful write's global secondary index entries are added from the manifest: one entry per
+ * INDEXES` and adds up what the emulator answers (item sizes rounded up per 1 KB written, 4 KB
+ * read; eventually consistent reads count half). DynamoDB Local answers for the table and each
+ * index; dynalite for the table only, so there a successful write's global secondary index
+ * entries are added from the manifest: one entry per
  * index whose keys the written item carries, of the item's size (projection ALL) or 1 unit (a
  * `keysOnly` index), as DynamoDB bills them. An UpdateItem is taken to touch every index of its
  * table (every delivery item carries its index keys).
@@ -38,7 +39,7 @@ export class CapacityMeter {
     client.middlewareStack.add(
       (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: any) => {
         const call = (context.commandName ?? '?').replace(/Command$/, '');
-        if (args?.input && typeof args.input === 'object') args.input.ReturnConsumedCapacity = 'TOTAL';
+        if (args?.input && typeof args.input === 'object') args.input.ReturnConsumedCapacity = 'INDEXES';
         let out: any;
         try {
           out = await next(args);
@@ -49,9 +50,10 @@ export class CapacityMeter {
         }
         const consumed = ([] as any[]).concat(out?.output?.ConsumedCapacity ?? []);
         for (const c of consumed) {
-          const units = c.CapacityUnits ?? 0;
+          const units = c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0;
+          const reported = c.GlobalSecondaryIndexes ? Object.values(c.GlobalSecondaryIndexes as Record<string, { CapacityUnits?: number }>).reduce((a, g) => a + (g.CapacityUnits ?? 0), 0) : undefined;
           const write = WRITES.has(call);
-          this.add(c.TableName, call, write ? units : 0, write ? this.indexUnits(c.TableName, call, args.input, units) : 0, write ? 0 : units);
+          this.add(c.TableName, call, write ? units : 0, write ? (reported ?? this.indexUnits(c.TableName, call, args.input, units)) : 0, write ? 0 : units);
         }
         if (!consumed.length) this.add(args.input?.TableName ?? '?', call, 0, 0, 0);
         return out;

@@ -14,6 +14,7 @@ import { handler as consumer } from '../../functions/consumer/handler';
 import { documentClient, s3Client, snsClient, sqsClient } from '../../shared/adapters/aws/clients';
 import { functions, queues } from '../../shared/resources';
 import { CallCounter, callerScope } from '../../bench/lib/count-calls';
+import { CapacityMeter } from '../../bench/lib/consumed-capacity';
 import { startTestStack } from '../support/in-process-stack';
 import { pollUntil } from '../support/poll';
 
@@ -35,6 +36,7 @@ describe('AWS calls per received event', () => {
   let s: Awaited<ReturnType<typeof startTestStack>>;
   let poller: ReturnType<typeof startPoller> | undefined;
   const counter = new CallCounter();
+  let meter: CapacityMeter;
   const batches: { size: number; counts: Map<string, number> }[] = [];
   const webhookId = `gh-${randomBytes(4).toString('hex')}`;
   const secret = `whsec-${randomBytes(12).toString('hex')}`;
@@ -80,6 +82,8 @@ describe('AWS calls per received event', () => {
 
     // From here on, calls outside a consumer scope come from the receiver (nothing else runs).
     for (const c of [documentClient(), sqsClient(), (await s3Client().load()).client, snsClient()]) counter.attach(c as never, 'receiver');
+    meter = new CapacityMeter({ [s.env.EVENTS_TABLE]: 'events', [s.env.CONFIG_TABLE]: 'config' });
+    meter.attach(documentClient() as never);
     const pollerSqs = new SQSClient({});
     counter.attach(pollerSqs as never, 'poller');
     const spec = queues.events;
@@ -103,6 +107,7 @@ describe('AWS calls per received event', () => {
 
   afterAll(async () => {
     for (const c of [documentClient(), sqsClient(), (await s3Client().load()).client, snsClient()]) counter.detach(c as never);
+    meter?.detach(documentClient() as never);
     await poller?.stop();
     await s?.stop();
     quietLog.mockRestore();
@@ -116,6 +121,7 @@ describe('AWS calls per received event', () => {
     await pollUntil(async () => poller!.idle(), 'the consumer to finish the warm-up batch');
     const warmCounts = counter.snapshot();
     counter.reset();
+    meter.reset();
     batches.length = 0;
 
     const deliveryIds = Array.from({ length: EVENTS }, () => randomUUID());
@@ -142,6 +148,9 @@ describe('AWS calls per received event', () => {
     expect(Math.max(...batches.map((b) => b.counts.get('S3:PutObject') ?? 0))).toBeLessThanOrEqual(1);
     expect(putObjects).toBeLessThanOrEqual(batches.length);
     expect(putObjects).toBeLessThanOrEqual(EVENTS / 5);
+    // Write units, as DynamoDB bills them: 1 for the event item (< 1 KB) and 1 for its by_webhook index entry, per event.
+    const events = meter.snapshot().find((r) => r.table === 'events' && r.call === 'PutItem');
+    expect(events).toMatchObject({ calls: EVENTS, table_wcu: EVENTS, index_wcu: EVENTS });
     // Warm consumer: its config cache spares the GetItem as well; nothing else is called.
     expect(counter.snapshot().filter((r) => r.caller === 'consumer' && !['DynamoDB:PutItem', 'S3:PutObject'].includes(r.call))).toEqual([]);
 
