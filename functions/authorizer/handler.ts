@@ -17,7 +17,7 @@ async function handle(event: APIGatewayRequestAuthorizerEventV2): Promise<APIGat
   deps ??= wire();
   const key = bearerToken(event.headers?.authorization ?? event.headers?.Authorization);
   if (!key) return allow({ auth: 'missing' });
-  const principal = await authenticate(deps.keys, await deps.adminKey.value(), key);
+  const principal = await authenticate(deps.keys, await deps.adminKey.value(), key, deps.clock.now());
   if (principal === 'expired') return allow({ auth: 'expired' });
   if (!principal) return allow({ auth: 'invalid' });
   return allow({ auth: 'ok', key_id: principal.key_id, name: principal.name, scopes: principal.scopes.join(','), ...(principal.tenant_id ? { tenant_id: principal.tenant_id } : {}) });

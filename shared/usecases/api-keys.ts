@@ -37,7 +37,7 @@ export function bearerToken(header: string | undefined): string | null {
  * GetItem and a constant-time hash compare; anything else is checked against the admin key.
  * A portal token past its `expires_at` answers `expired` (its 401 says so).
  */
-export async function authenticate(store: Pick<ApiKeyStore, 'get'>, adminKey: string | undefined, key: string, now: Date = new Date()): Promise<Principal | 'expired' | null> {
+export async function authenticate(store: Pick<ApiKeyStore, 'get'>, adminKey: string | undefined, key: string, now: Date): Promise<Principal | 'expired' | null> {
   const m = KEY_FORMAT.exec(key);
   if (m) {
     const rec = await store.get(`key_${m[1]}`);

@@ -5,18 +5,19 @@ import { hasScope } from '../../shared/model/api-key';
 const key = 'hk_abcdefghij012345_' + 'A'.repeat(43);
 const rec: ApiKeyRecord = { key_id: 'key_abcdefghij012345', name: 'ci', scopes: ['read'], key_hash: sha256Hex(key), key_last4: 'AAAA', created_at: '', created_by: 'admin' };
 const store = { get: async (id: string) => (id === rec.key_id ? rec : null) };
+const now = new Date('2026-12-01T12:00:00.000Z');
 
 describe('API key authentication', () => {
   it('resolves a generated key by its embedded id and hash', async () => {
-    expect(await authenticate(store, undefined, key)).toEqual({ key_id: rec.key_id, name: 'ci', scopes: ['read'] });
+    expect(await authenticate(store, undefined, key, now)).toEqual({ key_id: rec.key_id, name: 'ci', scopes: ['read'] });
   });
   it('refuses a key whose secret part differs', async () => {
-    expect(await authenticate(store, undefined, key.slice(0, -1) + 'B')).toBeNull();
+    expect(await authenticate(store, undefined, key.slice(0, -1) + 'B', now)).toBeNull();
   });
   it('accepts the admin key only when it matches', async () => {
-    expect(await authenticate(store, 'admin-key-0123456789', 'admin-key-0123456789')).toMatchObject({ key_id: 'key_admin', scopes: ['admin'] });
-    expect(await authenticate(store, 'admin-key-0123456789', 'admin-key-012345678X')).toBeNull();
-    expect(await authenticate(store, undefined, 'anything')).toBeNull();
+    expect(await authenticate(store, 'admin-key-0123456789', 'admin-key-0123456789', now)).toMatchObject({ key_id: 'key_admin', scopes: ['admin'] });
+    expect(await authenticate(store, 'admin-key-0123456789', 'admin-key-012345678X', now)).toBeNull();
+    expect(await authenticate(store, undefined, 'anything', now)).toBeNull();
   });
   it('resolves a portal token until its expires_at and answers expired from that instant on (a wrong secret stays a plain refusal)', async () => {
     const portal = { ...rec, kind: 'portal' as const, tenant_id: 'acme', scopes: ['read', 'write'] as ApiKeyRecord['scopes'], expires_at: '2026-12-01T12:00:00.000Z' };
