@@ -1,4 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, sqsClient } from '../../shared/adapters/aws/clients';
 import { DynamoDeliveryStore } from '../../shared/adapters/aws/dynamo-delivery-store';
 import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue';
@@ -110,6 +111,9 @@ describe('pause and resume', () => {
     expect(before.map((x) => x.status)).toEqual(Array(11).fill('paused'));
     expect(before.every((x) => x.attempt_count === 0)).toBe(true);
     expect(await store.countBacklog(sub.subscription_id, 'paused', {}, 1000)).toBe(11);
+    // While paused, DynamoDB's TTL cannot expire them (a pause may outlast the retention): no expires_at.
+    const raw = async (id: string) => (await documentClient().send(new GetCommand({ TableName: loadEnv('api').resources.tables.deliveries, Key: { delivery_id: id } }))).Item!;
+    expect((await raw(before[0].delivery_id)).expires_at).toBeUndefined();
 
     now += day;
     const resumed = await resumeSubscription(outbound, actor, sub.subscription_id);
@@ -120,6 +124,8 @@ describe('pause and resume', () => {
     expect(sent.map((x) => x.event_id)).toEqual(published);
     const after = await deliveriesOf(sub.subscription_id);
     expect(after.map((x) => [x.status, x.attempt_count])).toEqual(Array(11).fill(['success', 1]));
+    expect((await raw(before[0].delivery_id)).expires_at).toBe(before[0].expires_at);
+    expect(before[0].expires_at).toBeGreaterThan(0);
     expect(await store.countBacklog(sub.subscription_id, 'paused', {}, 1000)).toBe(0);
   });
 

@@ -25,12 +25,25 @@ function keptAttempts(attempts: DeliveryRecord['attempts']): DeliveryRecord['att
 }
 /** Statuses the sparse by_backlog index holds (resume pages the paused, recover the failed). */
 const BACKLOG: ReadonlySet<string> = new Set<BacklogStatus>(['paused', 'failed']);
-/** Every write is a whole-item put through here, so `backlog_key` always follows `status`. */
-const toItem = (d: DeliveryRecord) =>
-  packFields({ ...d, attempts: keptAttempts(d.attempts), ...(BACKLOG.has(d.status) ? { backlog_key: `${d.subscription_id}#${d.status}` } : {}) }, JSON_FIELDS, 'The delivery');
+/**
+ * Every write is a whole-item put through here, so `backlog_key` always follows `status`. A paused
+ * delivery keeps its expiry under another name: DynamoDB's TTL never deletes it while its
+ * subscription is paused (a pause may outlast EVENT_RETENTION_DAYS), and gets it back once sent.
+ */
+const toItem = (d: DeliveryRecord) => {
+  const { expires_at, ...rest } = d;
+  return packFields(
+    { ...rest, attempts: keptAttempts(d.attempts), ...(BACKLOG.has(d.status) ? { backlog_key: `${d.subscription_id}#${d.status}` } : {}), ...(d.status === 'paused' ? { held_expires_at: expires_at } : { expires_at }) },
+    JSON_FIELDS,
+    'The delivery',
+  );
+};
 const fromItem = (i: Item | undefined) => {
-  const d = unpackFields<DeliveryRecord & { backlog_key?: string }>(i, JSON_FIELDS);
-  if (d) delete d.backlog_key;
+  const d = unpackFields<DeliveryRecord & { backlog_key?: string; held_expires_at?: number }>(i, JSON_FIELDS);
+  if (!d) return d;
+  if (d.held_expires_at !== undefined) d.expires_at = d.held_expires_at;
+  delete d.backlog_key;
+  delete d.held_expires_at;
   return d;
 };
 
