@@ -95,12 +95,37 @@ const SubscriptionFields = {
   rate_limit: RateLimit.optional().meta({ description: "Caps attempts to this endpoint: excess deliveries wait for their slot (never dropped, never counted as an attempt; the delivery shows rate_limited_until). The tenant's rate_limit, if any, caps the sum over its subscriptions as well" }),
 };
 
-/** `POST /api/subscriptions` body. */
+/**
+ * Fields the server computes or holds, as GET shows them: accepted in a create or replace so a
+ * subscription read can be sent back as it was read (edit one field, PUT the rest), ignored when
+ * they agree with the server and refused when they contradict it (a stale `version` or
+ * `updated_at` 412, like If-Match; `paused` changes only through …/pause and …/resume). The
+ * rules live in usecases/server-fields.ts.
+ */
+const SubscriptionServerFields = {
+  created_at: z.string().max(40).optional().meta({ description: 'Server field: ignored when it agrees' }),
+  updated_at: z.string().max(40).optional().meta({ description: 'Server field: a stale value answers 412 like If-Match' }),
+  version: z.number().int().min(1).optional().meta({ description: 'Server field: follows the If-Match rules (a stale version answers 412)' }),
+  paused: z.boolean().optional().meta({ description: 'Server field: must be the current value (change it with POST …/pause or …/resume)' }),
+  paused_at: z.string().max(40).optional().meta({ description: 'Server field: ignored' }),
+  failing_since: z.string().max(40).optional().meta({ description: 'Server field: ignored' }),
+  disabled_reason: z.string().max(500).optional().meta({ description: 'Server field: ignored' }),
+  previous_secret_expires_at: z.string().max(40).optional().meta({ description: 'Server field: ignored (derived from the clock)' }),
+};
+
+/** The names of `SubscriptionServerFields`: what a client need not send back. */
+export const SUBSCRIPTION_SERVER_FIELDS: readonly string[] = Object.keys(SubscriptionServerFields);
+
+/** A masked secret (`whsec_…X7aQ`, as GET shows it) passes here; server-fields.ts checks it against the held one. */
+const SecretOrMask = z.union([z.string().max(300).refine((v) => v.includes('…')), SubscriptionSecret]);
+
+/** `POST /api/subscriptions` body (and `PUT /api/subscriptions/{id}`). */
 export const SubscriptionCreate = z
   .object({
     subscription_id: z.string().regex(/^sub_[a-z0-9_-]{1,64}$/i).optional(),
-    secret: SubscriptionSecret.optional(),
+    secret: SecretOrMask.optional(),
     ...SubscriptionFields,
+    ...SubscriptionServerFields,
   })
   .strict()
   .meta({ id: 'SubscriptionCreate' });

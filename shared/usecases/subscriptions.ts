@@ -17,6 +17,7 @@ import type { EventTypeRecord } from '../model/event-type';
 import type { Actor, DeliveryStore, EventOrigin, OutboundDeps, Page, PublishResult } from '../ports';
 import { recordAudit } from './audit';
 import { checkPublishedData } from './event-types';
+import { reconcileSubscriptionFields } from './server-fields';
 import { tenantSubscriptions } from './tenant-scope';
 
 /** A subscription as the API shows it: secret masked unless `reveal`. */
@@ -58,7 +59,8 @@ async function checkTenant(deps: Pick<OutboundDeps, 'tenants'>, tenant: string |
 
 export async function createSubscription(deps: OutboundDeps, actor: Actor, body: SubscriptionCreate): Promise<SubscriptionRecord> {
   // A tenant-bound key's subscriptions belong to its tenant, whatever the body says.
-  const input = deps.tenant ? { ...body, tenant_id: deps.tenant } : body;
+  const sent = reconcileSubscriptionFields(body, null);
+  const input = deps.tenant ? { ...sent, tenant_id: deps.tenant } : sent;
   checkTarget(deps, input.url);
   await checkTenant(deps, input.tenant_id);
   const now = deps.clock.now().toISOString();
@@ -80,12 +82,13 @@ export async function createSubscription(deps: OutboundDeps, actor: Actor, body:
 }
 
 export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: string, body: SubscriptionCreate, ifMatch?: number): Promise<SubscriptionRecord> {
-  const input = deps.tenant ? { ...body, tenant_id: deps.tenant } : body;
-  if (input.subscription_id !== undefined && input.subscription_id !== id)
+  if (body.subscription_id !== undefined && body.subscription_id !== id)
     throw new ValidationError('subscription_id in the body must equal the one in the path.', [{ path: 'subscription_id', message: `expected "${id}"` }]);
-  checkTarget(deps, input.url);
+  checkTarget(deps, body.url);
   const before = await getSubscription(deps, id);
   if (ifMatch !== undefined && ifMatch !== before.version) throw new VersionMismatchError(ifMatch, before.version);
+  const sent = reconcileSubscriptionFields(body, before);
+  const input = deps.tenant ? { ...sent, tenant_id: deps.tenant } : sent;
   if ((input.tenant_id ?? null) !== (before.tenant_id ?? null))
     throw new ValidationError("A subscription's tenant cannot change.", [{ path: 'tenant_id', message: before.tenant_id ? `expected "${before.tenant_id}"` : 'this subscription has no tenant' }]);
   const { secret, subscription_id: _id, ...fields } = input;
