@@ -23,6 +23,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { adminApi, listAll } from './lib/admin-api';
 import { fixtureBody, ROOT } from './lib/fixture';
 import { median } from './lib/stats';
 import type { ThroughputResult, ThroughputRun } from './lib/throughput';
@@ -239,11 +240,7 @@ async function startLocal(dataDir: string): Promise<Target> {
   const url = (await waitForOutput(child, /is running at (http:\/\/[^\s]+)/, 'npm start'))[1];
   child.stdout!.resume();
   child.stderr!.resume();
-  const api = async (path: string, init: RequestInit = {}) => {
-    const r = await fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' } });
-    if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${r.status} ${await r.text()}`);
-    return r.json() as Promise<any>;
-  };
+  const api = adminApi(url, ADMIN_KEY);
   // One command that the deliveries do not trigger: every event is stored and matched, no task is made.
   await api('/api/webhooks', {
     method: 'POST',
@@ -255,15 +252,7 @@ async function startLocal(dataDir: string): Promise<Target> {
     port: Number(new URL(url).port),
     path: `/webhooks/github/${WEBHOOK_ID}`,
     async verify(ids) {
-      const listed = new Map<string, string>();
-      let cursor: string | null = null;
-      do {
-        const page: { items: { event_id: string; status: string }[]; next_cursor: string | null } = await api(
-          `/api/webhooks/${WEBHOOK_ID}/events?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        );
-        for (const e of page.items) listed.set(e.event_id, e.status);
-        cursor = page.next_cursor;
-      } while (cursor);
+      const listed = new Map((await listAll<{ event_id: string; status: string }>(api, `/api/webhooks/${WEBHOOK_ID}/events`)).map((e) => [e.event_id, e.status]));
       const missing = ids.filter((id) => !listed.has(id));
       // `ignored`: stored and matched, no command's trigger fits (the bench's webhook has one for issues.closed).
       const notProcessed = ids.filter((id) => listed.has(id) && !['processed', 'ignored'].includes(listed.get(id)!));

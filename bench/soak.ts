@@ -16,6 +16,7 @@ import { createServer as netServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminApi, listAll } from './lib/admin-api';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const EVENTS = Number(process.env.SOAK_EVENTS ?? 10_000);
@@ -105,11 +106,7 @@ try {
   log(`starting npm start on ${base}, data in ${dataDir}`);
   await startStack();
   const key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
-  const api = async (path: string, init: RequestInit = {}) => {
-    const r = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
-    if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${r.status} ${await r.text()}`);
-    return r.json() as Promise<any>;
-  };
+  const api = adminApi(base, key);
   await api('/api/webhooks', {
     method: 'POST',
     body: JSON.stringify({ webhook_id: WEBHOOK, name: 'soak', provider: 'github', secret: SECRET, commands: [{ trigger: 'issues.opened', action: 'create_task', agent: 'soak', template: 'Issue {{issue.number}}' }] }),
@@ -193,21 +190,11 @@ try {
 
   // Drain: every accepted event stored and processed, one task each, its task.created delivered.
   const drainStart = Date.now();
-  const listAll = async (path: string) => {
-    const items: any[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: any[]; next_cursor: string | null } = await api(`${path}${path.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-      items.push(...page.items);
-      cursor = page.next_cursor;
-    } while (cursor);
-    return items;
-  };
   let events: any[] = [];
   let tasks: any[] = [];
   for (;;) {
-    events = await listAll(`/api/webhooks/${WEBHOOK}/events`);
-    tasks = await listAll('/api/tasks?agent=soak');
+    events = await listAll(api, `/api/webhooks/${WEBHOOK}/events`);
+    tasks = await listAll(api, '/api/tasks?agent=soak');
     const processed = events.filter((e) => e.status === 'processed').length;
     const delivered = new Set(tasks.map((t) => t.task_id)).size;
     const sinkTasks = sinkOk.size;
