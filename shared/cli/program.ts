@@ -2,7 +2,8 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import * as z from 'zod';
-import { SUBSCRIPTION_SERVER_FIELDS, SubscriptionCreate } from '../model/subscription';
+import { SubscriptionCreate } from '../model/subscription';
+import { SUBSCRIPTION_SERVER_FIELDS } from '../model/ids';
 import { WebhookCreate } from '../model/webhook';
 import { version } from '../version';
 import { all, apiClient, claimTask, CliError, table, type Api } from './client';
@@ -496,7 +497,7 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
   const editSub = async (id: string, patch: Record<string, unknown>) => {
     const a = api();
     const cur = await a.call<Record<string, unknown>>('GET', `/api/subscriptions/${enc(id)}`);
-    const fields = shapeKeys(SubscriptionCreate).filter((k) => k !== 'secret' && k !== 'subscription_id' && !SUBSCRIPTION_SERVER_FIELDS.includes(k));
+    const fields = shapeKeys(SubscriptionCreate).filter((k) => k !== 'secret' && k !== 'subscription_id' && !(SUBSCRIPTION_SERVER_FIELDS as readonly string[]).includes(k));
     return a.call('PUT', `/api/subscriptions/${enc(id)}`, { ...pick(cur, fields), ...patch }, { 'if-match': `"${cur.version}"` });
   };
   cmd(subs, 'edit <id>', "change a subscription's fields (top-level fields of --data/--file replace the current ones); refused if it changed meanwhile (If-Match)", "hookline subscriptions edit sub_6806d7fd5d --events 'agent:*'", 'getSubscription', 'replaceSubscription')

@@ -4,6 +4,7 @@ import { SubscriptionFilters } from './conditions';
 import { parseSubscriptionSecret } from '../delivery/signing';
 import { bodyTemplateIssues, type JsonValue } from '../delivery/body-template';
 import { RateLimit, TenantId } from './tenant';
+import { SUBSCRIPTION_SERVER_FIELDS } from './ids';
 
 /** `agent:complete`, `project.*`, `*`: an event type or a prefix wildcard. */
 export const EventPattern = z
@@ -111,10 +112,7 @@ const SubscriptionServerFields = {
   failing_since: z.string().max(40).optional().meta({ description: 'Server field: ignored' }),
   disabled_reason: z.string().max(500).optional().meta({ description: 'Server field: ignored' }),
   previous_secret_expires_at: z.string().max(40).optional().meta({ description: 'Server field: ignored (derived from the clock)' }),
-};
-
-/** The names of `SubscriptionServerFields`: what a client need not send back. */
-export const SUBSCRIPTION_SERVER_FIELDS: readonly string[] = Object.keys(SubscriptionServerFields);
+} satisfies Record<(typeof SUBSCRIPTION_SERVER_FIELDS)[number], z.ZodType>;
 
 /** A masked secret (`whsec_…X7aQ`, as GET shows it) passes here; server-fields.ts checks it against the held one. */
 const SecretOrMask = z.union([z.string().max(300).refine((v) => v.includes('…')), SubscriptionSecret]);

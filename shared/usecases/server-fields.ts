@@ -1,6 +1,7 @@
 import { HooklineError, ValidationError, type ErrorDetail } from '../errors';
 import { maskSecret } from '../mask';
-import { SUBSCRIPTION_SERVER_FIELDS, type SubscriptionCreate, type SubscriptionRecord } from '../model/subscription';
+import { SUBSCRIPTION_SERVER_FIELDS } from '../model/ids';
+import type { SubscriptionCreate, SubscriptionRecord } from '../model/subscription';
 import type { WebhookCreate, WebhookRecord } from '../model/webhook';
 
 /** The webhook a create, replace or config file is about, as the server knows it. */
