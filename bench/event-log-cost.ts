@@ -17,6 +17,7 @@ import { tables } from '../shared/resources';
 import { CallCounter } from './lib/count-calls';
 import { CapacityMeter } from './lib/consumed-capacity';
 import { fixtureBody, githubHeaders } from './lib/fixture';
+import { pollUntil } from '../test/support/poll';
 import { startSink } from '../test/support/sink';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
@@ -26,16 +27,6 @@ const IN_FLIGHT = 8;
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const SECRET = 'bench-secret-0123456789abcdef';
 const WEBHOOK_ID = 'bench-eventlog';
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function inFlight(n: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -92,7 +83,7 @@ try {
     counter.reset();
     meter.reset();
     await fn();
-    await waitFor(async () => done(), what);
+    await pollUntil(async () => done(), what, 90_000);
     // Let the last batch's message deletes finish.
     await new Promise((r) => setTimeout(r, 500));
     return { calls: counter.snapshot(), capacity: meter.snapshot() };
@@ -101,7 +92,7 @@ try {
 
   // Warm caches (config, subscription index) with one event, as a running container is.
   await deliver(randomUUID());
-  await waitFor(async () => (await storedCount()) === 1, 'the warm-up event');
+  await pollUntil(async () => (await storedCount()) === 1, 'the warm-up event');
 
   const ids = Array.from({ length: EVENTS }, () => randomUUID());
   const inbound = await measure(() => inFlight(EVENTS, (i) => deliver(ids[i])), () => eventPuts() >= EVENTS, 'every event to be stored');
@@ -112,7 +103,7 @@ try {
 
   await admin('/api/subscriptions', { method: 'POST', body: JSON.stringify({ url: sink.url, events: ['order.*'] }) });
   await admin('/api/events', { method: 'POST', body: JSON.stringify({ type: 'order.paid', data: { order: 'warm' } }) });
-  await waitFor(async () => sink.hits.length === 1, 'the warm-up delivery');
+  await pollUntil(async () => sink.hits.length === 1, 'the warm-up delivery');
   const data = { order: 'o-1', amount: 4200, currency: 'eur', lines: Array.from({ length: 10 }, (_, i) => ({ sku: `sku-${i}`, qty: 1 })) };
   const outbound = await measure(
     () => inFlight(PUBLISHES, async () => void (await admin('/api/events', { method: 'POST', body: JSON.stringify({ type: 'order.paid', data }) }))),
