@@ -71,7 +71,8 @@ export class HooklineApiStack extends Stack {
         spec,
         projectRoot,
         tracing: props.tracing,
-        environment: commonEnv(stage),
+        // The stage settings this function reads (its manifest entry's `settings`).
+        environment: { ...commonEnv(stage), ...Object.fromEntries((spec.settings ?? []).filter((k) => stage.settings[k] !== undefined).map((k) => [k, stage.settings[k]])) },
         logRetention: stage.logRetention,
         reservedConcurrency: stage.reservedConcurrency[name as ReservedFunction],
       });

@@ -54,6 +54,11 @@ export interface StageConfig {
   domains: { api?: DomainConfig; receiver?: DomainConfig };
   /** `-c hookline:tableCapacity='{"events":{"maxWrite":4000}}'`: tables on provisioned capacity (others stay on-demand). */
   tableCapacity: Record<string, TableCapacity>;
+  /**
+   * Settings (shared/env.ts) from context, by env var name: each function gets those its manifest
+   * entry lists under `settings`. `hookline:requireVerified` (true/false) is HOOKLINE_REQUIRE_VERIFIED.
+   */
+  settings: Record<string, string>;
 }
 
 /** The functions whose reserved concurrency comes from `hookline:reservedConcurrency`: the receiver and every queue consumer. */
@@ -109,6 +114,12 @@ function positive(key: string, v: unknown, max = Number.MAX_SAFE_INTEGER): numbe
   return n;
 }
 
+function flag(key: string, v: unknown): 'true' | 'false' {
+  if (v === true || v === 'true') return 'true';
+  if (v === false || v === 'false') return 'false';
+  throw new Error(`hookline:${key} must be true or false, got ${JSON.stringify(v)}`);
+}
+
 export function stageConfig(scope: Construct): StageConfig {
   const stage = String(read(scope, 'stage', 'dev'));
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) throw new Error(`hookline:stage must be lower-case letters, digits and dashes (at most 16), got "${stage}"`);
@@ -137,6 +148,7 @@ export function stageConfig(scope: Construct): StageConfig {
     configNoncurrentDays: positive('configNoncurrentDays', read(scope, 'configNoncurrentDays', 90)),
     domains: read(scope, 'domains', {}),
     tableCapacity: tableCapacity(read<Record<string, Partial<TableCapacity>>>(scope, 'tableCapacity', {})),
+    settings: { HOOKLINE_REQUIRE_VERIFIED: flag('requireVerified', read<unknown>(scope, 'requireVerified', false)) },
   };
 }
 

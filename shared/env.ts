@@ -32,6 +32,8 @@ const Settings = z.object({
   ALLOW_PRIVATE_TARGETS: z._default(z.enum(['true', 'false']), 'false'),
   /** `true`: POST /api/events refuses event types neither built in nor registered (PUT /api/event-types/{type}). */
   HOOKLINE_STRICT_EVENT_TYPES: z._default(z.enum(['true', 'false']), 'false'),
+  /** `true`: a subscription receives nothing but its hookline.verification until one got a 2xx (`verified`). */
+  HOOKLINE_REQUIRE_VERIFIED: z._default(z.enum(['true', 'false']), 'false'),
   /** Rejected-request log lines a receiver container writes per second at most (the rest are counted in the next line's `suppressed`). */
   REJECTION_LOGS_PER_SECOND: intIn(0, 10_000, 10),
   /** A subscription whose deliveries have all failed for this many days is disabled. */

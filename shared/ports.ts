@@ -336,6 +336,8 @@ export interface OutboundDeps {
   /** Called after a subscription changes: drops this container's cached lists (the store bumps the counters). */
   subscriptionsChanged(): Promise<void> | void;
   allowPrivateTargets: boolean;
+  /** HOOKLINE_REQUIRE_VERIFIED: deliveries to unverified subscriptions are recorded failed with the reason, never sent. */
+  requireVerified?: boolean;
   retentionDays: number;
   /** Set when a tenant-bound key acts (usecases/tenant-scope.ts): the stores show only this tenant's records, and what it creates belongs to it. */
   tenant?: string;

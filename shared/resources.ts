@@ -58,6 +58,8 @@ export interface FunctionSpec {
   /** `send` to produce, `consume` for the event source (receive, delete, change visibility). */
   queues?: Partial<Record<QueueName, ('send' | 'consume' | 'dlq')[]>>;
   topics?: TopicName[];
+  /** Settings (env var names of shared/env.ts) the deploy sets from the stage (lib/stage.ts `settings`); others keep their defaults. */
+  settings?: readonly string[];
   buckets?: Partial<Record<BucketName, Access>>;
   /** Invoked for every object created under `prefix` in `bucket` (S3 → EventBridge → Lambda). */
   trigger?: { bucket: BucketName; prefix: string };
@@ -207,6 +209,7 @@ const functionSpecs = {
     timeoutSeconds: 29,
     tables: { config: 'readwrite', events: 'read', tasks: 'readwrite', deliveries: 'readwrite' },
     queues: { events: ['send', 'dlq'], actions: ['send', 'dlq'], deliveries: ['send', 'dlq'] },
+    settings: ['HOOKLINE_REQUIRE_VERIFIED'],
     buckets: { config: 'readwrite', payloads: 'read' },
   },
   interactive: {
@@ -226,6 +229,7 @@ const functionSpecs = {
     timeoutSeconds: 60,
     tables: { config: 'readwrite', deliveries: 'readwrite' },
     queues: { deliveries: ['consume', 'send'] },
+    settings: ['HOOKLINE_REQUIRE_VERIFIED'],
   },
   importer: {
     entry: 'functions/importer/handler.ts',

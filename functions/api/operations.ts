@@ -193,6 +193,9 @@ export const operations: Record<string, Op> = {
     const grace = x.previous_secrets.map((p) => p.expires_at).sort().at(-1);
     return json(200, { ...sub.subscriptionView(x, true), ...(grace ? { previous_secret_expires_at: grace } : {}) }, etag(x.version));
   },
+  async verifySubscription(deps, req) {
+    return json(202, await sub.verifySubscription(deps.outbound, req.principal, req.params.id));
+  },
   async testSubscription(deps, req) {
     return json(202, await sub.testSubscription(deps.outbound, req.params.id));
   },

@@ -8,6 +8,7 @@ import { systemClock } from '../../shared/clock';
 import { cachedLoader } from '../../shared/config-cache';
 import { guardedFetch } from '../../shared/delivery/ssrf';
 import { loadEnv } from '../../shared/env';
+import { NotFoundError, VersionMismatchError } from '../../shared/errors';
 import { emfMetrics, lambdaLogger } from '../../shared/adapters/aws/powertools';
 import { SqsDeliveryQueue } from '../../shared/adapters/aws/sqs-delivery-queue';
 import type { BacklogDeps } from '../../shared/usecases/backlog';
@@ -44,6 +45,20 @@ export function wire(): DelivererDeps {
       await subscriptions.replace({ ...rest, ...(value ? { failing_since: value } : {}), version: s.version + 1 }, s.version).catch(() => undefined);
     },
     autoDisableAfterDays: settings.AUTO_DISABLE_AFTER_DAYS,
+    requireVerified: settings.HOOKLINE_REQUIRE_VERIFIED === 'true',
+    async markVerified(id, deliveryId, url) {
+      // A concurrent change of the record (another delivery's health, an edit) is read again, three times at most.
+      for (let i = 0; i < 3; i++) {
+        const s = await subscriptions.get(id);
+        if (!s || s.verified || s.verification_delivery_id !== deliveryId || s.url !== url) return;
+        try {
+          return await subscriptions.replace({ ...s, verified: true, updated_at: systemClock.now().toISOString(), version: s.version + 1 }, s.version);
+        } catch (err) {
+          if (err instanceof NotFoundError) return;
+          if (!(err instanceof VersionMismatchError)) throw err;
+        }
+      }
+    },
     rateLimits: {
       rateLimiter: new DynamoRateLimiter(documentClient(), resources.tables.deliveries),
       tenantRateLimit: async (id) => (await tenantLimit(id)) ?? undefined,

@@ -463,7 +463,7 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
 
   // Subscriptions and deliveries
   const subs = group('subscriptions', 'outbound subscriptions');
-  const subCols = ['subscription_id', 'enabled', 'events', 'rate_limit', 'version', 'url'];
+  const subCols = ['subscription_id', 'enabled', 'verified', 'events', 'rate_limit', 'version', 'url'];
   const subRow = (s: Record<string, unknown>) => {
     const rl = s.rate_limit as { per_second: number; burst?: number } | undefined;
     return { ...s, events: Array.isArray(s.events) ? s.events.join(',') : s.events, rate_limit: rl ? `${rl.per_second}/s${rl.burst ? ` burst ${rl.burst}` : ''}` : '' };
@@ -546,6 +546,11 @@ export function buildProgram(io: CliIo, setCode: (c: number) => void = () => und
   cmd(subs, 'delete <id>', 'delete a subscription', 'hookline subscriptions delete sub_6806d7fd5d', 'deleteSubscription').action(async (id: string) => {
     await api().call('DELETE', `/api/subscriptions/${enc(id)}`);
     show({ deleted: id }, [{ deleted: id }], ['deleted']);
+  });
+  cmd(subs, 'verify <id>', 'send a new signed hookline.verification to the endpoint (after a failed one, or to check it again); a 2xx sets verified', 'hookline subscriptions verify sub_6806d7fd5d', 'verifySubscription').action(async (id: string) => {
+    const r = await api().call<Record<string, unknown>>('POST', `/api/subscriptions/${enc(id)}/verify`);
+    show(r, [r], ['subscription_id', 'verified', 'delivery_id']);
+    if (!json()) io.err(`Follow it with: hookline deliveries show ${String(r.delivery_id)}`);
   });
   cmd(subs, 'test <id>', 'send a hookline.test event to this subscription only', 'hookline subscriptions test sub_6806d7fd5d', 'testSubscription').action(async (id: string) => {
     const r = await api().call('POST', `/api/subscriptions/${enc(id)}/test`);

@@ -111,6 +111,8 @@ const SubscriptionServerFields = {
   paused_at: z.string().max(40).optional().meta({ description: 'Server field: ignored' }),
   failing_since: z.string().max(40).optional().meta({ description: 'Server field: ignored' }),
   disabled_reason: z.string().max(500).optional().meta({ description: 'Server field: ignored' }),
+  verified: z.boolean().optional().meta({ description: 'Server field: ignored (a hookline.verification that got a 2xx sets it; a url change resets it)' }),
+  verification_delivery_id: z.string().max(100).optional().meta({ description: 'Server field: ignored' }),
   previous_secret_expires_at: z.string().max(40).optional().meta({ description: 'Server field: ignored (derived from the clock)' }),
 } satisfies Record<(typeof SUBSCRIPTION_SERVER_FIELDS)[number], z.ZodType>;
 
@@ -142,6 +144,10 @@ export interface SubscriptionRecord {
   enabled: boolean;
   tenant_id?: string;
   rate_limit?: RateLimit;
+  /** True once a hookline.verification delivery to the current URL got a 2xx (absent: false). */
+  verified?: boolean;
+  /** The latest verification delivery: only its success verifies (an older one was for another URL). */
+  verification_delivery_id?: string;
   secret: string;
   previous_secrets: { secret: string; expires_at: string }[];
   disabled_reason?: string;
@@ -177,6 +183,11 @@ export const SubscriptionView = z
     enabled: z.boolean(),
     tenant_id: z.string().optional(),
     rate_limit: z.object({ per_second: z.number(), burst: z.number().int().optional() }).optional(),
+    verified: z.boolean().meta({
+      description:
+        'True once a signed hookline.verification delivery to the current url got a 2xx; false until then and again after a url change. With HOOKLINE_REQUIRE_VERIFIED=true an unverified subscription receives nothing else (its deliveries are recorded failed with the reason)',
+    }),
+    verification_delivery_id: z.string().optional().meta({ description: 'The latest verification delivery (GET /api/deliveries/{delivery_id} shows its attempts); POST /api/subscriptions/{id}/verify sends a new one' }),
     disabled_reason: z.string().optional(),
     failing_since: IsoTime.optional().meta({ description: 'Since when every delivery has ended failed; cleared by a success' }),
     paused: z.boolean().meta({ description: 'true between POST …/pause and …/resume: deliveries are recorded with status paused and not attempted; resume sends them oldest first' }),
@@ -297,6 +308,13 @@ export const SubscriptionStats = z
   .meta({ id: 'SubscriptionStats' });
 
 export const PublishResultView = z.object({ event_id: z.string(), deliveries: z.number().int() }).meta({ id: 'PublishResult' });
+export const SubscriptionVerifyResult = z
+  .object({
+    subscription_id: z.string(),
+    delivery_id: z.string().meta({ description: 'The hookline.verification delivery just queued: follow it with GET /api/deliveries/{delivery_id}' }),
+    verified: z.boolean().meta({ description: 'Whether the subscription is verified now (a verified one stays so while the new verification runs)' }),
+  })
+  .meta({ id: 'SubscriptionVerifyResult' });
 export const SubscriptionTestResult = z
   .object({ event_id: z.string(), deliveries: z.number().int(), delivery_id: z.string(), status: DeliveryStatus.meta({ description: 'paused while the subscription is paused: the test waits in the backlog like every other delivery' }) })
   .meta({ id: 'SubscriptionTestResult' });

@@ -6,6 +6,7 @@ import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../mod
 import { metric } from '../metric-names';
 import type { DeliveryStore, InternalEvents, Logger, Metrics, SendResult } from '../ports';
 import { rateLimitedUntil, type RateLimitDeps } from './rate-limit-gate';
+import { afterVerificationSuccess, checkVerification } from './verification';
 import { INTERNAL_TYPES } from './subscriptions';
 
 export interface DeliverDeps {
@@ -29,6 +30,10 @@ export interface DeliverDeps {
   log?: Logger;
   /** Outbound rate limits (subscriptions' and tenants' `rate_limit`); without it none apply. */
   rateLimits?: RateLimitDeps;
+  /** HOOKLINE_REQUIRE_VERIFIED: an unverified subscription gets nothing but its verification. */
+  requireVerified?: boolean;
+  /** Sets `verified` once the subscription's latest verification delivery got a 2xx. */
+  markVerified?(subscriptionId: string, deliveryId: string, url: string): Promise<void>;
   /** Waits in process (a rate-limit slot due within a second); default setTimeout. */
   wait?(ms: number): Promise<void>;
   clock: Clock;
@@ -132,6 +137,12 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
     return { kind: 'done' };
   }
   if (await holdIfPaused(deps, sub, base)) return { kind: 'done' };
+  const verification = await checkVerification(deps, sub, d, now.getTime());
+  sub = verification.sub;
+  if (verification.refusal) {
+    await finish('failed', { attempt: n + 1, at: now.toISOString(), status_code: null, duration_ms: 0, response_excerpt: null, error: verification.refusal }, null);
+    return { kind: 'done' };
+  }
   const slot = await rateLimitedUntil(deps.rateLimits, sub, d, now.getTime());
   if (slot !== null && slot > now.getTime()) {
     // Excess deliveries wait for their slot, never counted as an attempt: within a second in
@@ -183,7 +194,10 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
     ?.with({ trace_id: d.trace_id ?? d.event_id, outbound_delivery_id: d.delivery_id, subscription_id: d.subscription_id, event_id: d.event_id, attempt: n + 1, ...(sub.tenant_id ? { tenant_id: sub.tenant_id } : {}) })
     .info('delivery attempt', { event_type: d.event_type, status_code: attempt.status_code, outcome: final, duration_ms: attempt.duration_ms, error: attempt.error });
   if (verdict === 'success') {
-    if (await finish('success', attempt, null)) await afterOutcome(deps, sub, d, true, [...d.attempts, attempt]);
+    if (await finish('success', attempt, null)) {
+      await afterVerificationSuccess(deps, sub, d);
+      await afterOutcome(deps, sub, d, true, [...d.attempts, attempt]);
+    }
     return { kind: 'done' };
   }
   if (verdict === 'gone') {

@@ -19,11 +19,12 @@ import { recordAudit } from './audit';
 import { checkPublishedData } from './event-types';
 import { reconcileSubscriptionFields } from './server-fields';
 import { tenantSubscriptions } from './tenant-scope';
+import { deliveryNotSent, gateUnverified, VERIFICATION_TYPE, verificationEvent } from './verification';
 
 /** A subscription as the API shows it: secret masked unless `reveal`. */
 export function subscriptionView(s: SubscriptionRecord, reveal = false) {
   const { previous_secrets: _p, created_by: _c, ...rest } = s;
-  return { ...rest, paused: s.paused ?? false, secret: reveal ? s.secret : maskSecret(s.secret) };
+  return { ...rest, paused: s.paused ?? false, verified: s.verified ?? false, secret: reveal ? s.secret : maskSecret(s.secret) };
 }
 
 function checkTarget(deps: Pick<OutboundDeps, 'allowPrivateTargets'>, url: string): void {
@@ -75,10 +76,44 @@ export async function createSubscription(deps: OutboundDeps, actor: Actor, body:
     updated_at: now,
     version: 1,
   };
-  await deps.subscriptions.create(s);
+  const verification = verificationFor(deps, s);
+  await deps.subscriptions.create(verification.sub);
   await deps.subscriptionsChanged();
-  await recordAudit(deps, actor, 'subscription.create', { type: 'subscription', id: s.subscription_id }, null, subscriptionView(s));
-  return s;
+  await sendVerification(deps, verification.delivery);
+  await recordAudit(deps, actor, 'subscription.create', { type: 'subscription', id: s.subscription_id }, null, subscriptionView(verification.sub));
+  return verification.sub;
+}
+
+/**
+ * A new `hookline.verification` delivery to `s` (signed and shaped like any delivery to it), and
+ * `s` unverified with it as its latest verification: on create, on a URL change and on
+ * `POST /api/subscriptions/{id}/verify`. Only the latest one's 2xx verifies (deliver.ts).
+ */
+function verificationFor(deps: Pick<OutboundDeps, 'ids' | 'clock' | 'retentionDays'>, s: SubscriptionRecord, keepVerified = false): { sub: SubscriptionRecord; delivery: DeliveryRecord } {
+  const now = deps.clock.now();
+  const delivery = newDelivery(deps, s, verificationEvent(s, deps.ids.next('evt'), now), now);
+  return { sub: { ...s, verified: keepVerified && s.verified === true, verification_delivery_id: delivery.delivery_id }, delivery };
+}
+
+/** Stores the verification delivery and queues it (a paused subscription keeps it in its backlog). */
+async function sendVerification(deps: Pick<OutboundDeps, 'deliveries' | 'deliveryQueue'>, d: DeliveryRecord): Promise<void> {
+  await deps.deliveries.create(d);
+  if (d.status === 'pending') await deps.deliveryQueue.sendAll([d.delivery_id]);
+}
+
+/**
+ * `POST /api/subscriptions/{id}/verify`: sends a new verification (after a failed one, or to check
+ * an endpoint again). A verified subscription stays verified while it runs; the answer names the
+ * delivery to follow in the log.
+ */
+export async function verifySubscription(deps: OutboundDeps, actor: Actor, id: string): Promise<{ subscription_id: string; delivery_id: string; verified: boolean }> {
+  const before = await getSubscription(deps, id);
+  const { sub, delivery } = verificationFor(deps, { ...before, updated_at: deps.clock.now().toISOString(), version: before.version + 1 }, true);
+  await deps.subscriptions.replace(sub, before.version);
+  await deps.subscriptionsChanged();
+  await sendVerification(deps, delivery);
+  await recordAudit(deps, actor, 'subscription.verify', { type: 'subscription', id }, subscriptionView(before), subscriptionView(sub));
+  return { subscription_id: id, delivery_id: delivery.delivery_id, verified: sub.verified === true };
 }
 
 export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: string, body: SubscriptionCreate, ifMatch?: number): Promise<SubscriptionRecord> {
@@ -103,11 +138,17 @@ export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: 
     created_by: before.created_by,
     updated_at: deps.clock.now().toISOString(),
     version: before.version + 1,
+    ...(before.verified ? { verified: true } : {}),
+    ...(before.verification_delivery_id ? { verification_delivery_id: before.verification_delivery_id } : {}),
   };
-  await deps.subscriptions.replace(after, before.version);
+  // A new URL is a new endpoint: unverified until its own verification gets a 2xx.
+  const verification = after.url !== before.url ? verificationFor(deps, after) : null;
+  const saved = verification?.sub ?? after;
+  await deps.subscriptions.replace(saved, before.version);
   await deps.subscriptionsChanged();
-  await recordAudit(deps, actor, 'subscription.update', { type: 'subscription', id }, subscriptionView(before), subscriptionView(after));
-  return after;
+  if (verification) await sendVerification(deps, verification.delivery);
+  await recordAudit(deps, actor, 'subscription.update', { type: 'subscription', id }, subscriptionView(before), subscriptionView(saved));
+  return saved;
 }
 
 export async function deleteSubscription(deps: OutboundDeps, actor: Actor, id: string): Promise<void> {
@@ -197,15 +238,7 @@ function newDelivery(deps: Pick<OutboundDeps, 'retentionDays'>, s: SubscriptionR
   if (bytes <= MAX_DELIVERY_BODY_BYTES) return base;
   // A body_template that repeats a large value can outgrow what a delivery record holds: the
   // delivery is kept, failed, with the reason and the start of the body, instead of a 5xx on publish.
-  const error = `the rendered body_template is ${bytes} bytes, over the ${MAX_DELIVERY_BODY_BYTES}-byte limit; nothing was sent`;
-  return {
-    ...base,
-    status: 'failed',
-    body: body.slice(0, 4096),
-    attempts: [{ attempt: 1, at, status_code: null, duration_ms: 0, response_excerpt: null, error }],
-    attempt_count: 1,
-    next_attempt_at: null,
-  };
+  return deliveryNotSent(base, `the rendered body_template is ${bytes} bytes, over the ${MAX_DELIVERY_BODY_BYTES}-byte limit; nothing was sent`, body.slice(0, 4096));
 }
 
 /**
@@ -241,7 +274,7 @@ export async function publishEvent(deps: OutboundDeps, input: { type: string; da
   const trace_id = input.origin?.trace_id ?? event_id;
   const ids: string[] = [];
   for (const s of targets) {
-    const d = newDelivery(deps, s, event, now, trace_id);
+    const d = gateUnverified(deps.requireVerified, s, newDelivery(deps, s, event, now, trace_id));
     await deps.deliveries.create(d);
     if (d.status === 'pending') ids.push(d.delivery_id);
   }
@@ -322,6 +355,7 @@ export async function listEventTypes(deps: Pick<OutboundDeps, 'eventTypes'>) {
 /** Event types Hookline knows: its own, and the agent platform's documented ones. Others may be published too. */
 export const EVENT_TYPES: { type: string; description: string; source: 'hookline' | 'platform' }[] = [
   { type: 'hookline.test', description: 'Sent by POST /api/subscriptions/{id}/test to that subscription only', source: 'hookline' },
+  { type: VERIFICATION_TYPE, description: 'Sent to a subscription on create, on a url change and by POST /api/subscriptions/{id}/verify; a 2xx sets its verified (data: subscription_id, url, challenge)', source: 'hookline' },
   { type: 'event.received', description: 'An inbound webhook event was verified and logged (data: event_id, webhook_id, provider, event_type, status)', source: 'hookline' },
   { type: 'task.created', description: 'A create_task command made a task (data: the task)', source: 'hookline' },
   { type: 'question.answered', description: 'A human answered a question from ask (data: the question)', source: 'hookline' },

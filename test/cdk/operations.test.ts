@@ -167,6 +167,13 @@ describe('stages', () => {
     expect(() => withContext({ 'hookline:reservedConcurrency': '{"actions":5}' })).toThrow(/reservedConcurrency.actions must be at least 10/);
   });
 
+  it('sets HOOKLINE_REQUIRE_VERIFIED from hookline:requireVerified on the functions whose manifest reads it (api, deliverer) only', () => {
+    const p = withContext({ 'hookline:requireVerified': 'true' });
+    const withIt = Object.values(resources(p.api)).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.HOOKLINE_REQUIRE_VERIFIED === 'true');
+    expect(withIt.map((r) => r.Properties.Description).sort()).toEqual([functions.api.description, functions.deliverer.description].sort());
+    expect(() => withContext({ 'hookline:requireVerified': 'yes' })).toThrow(/hookline:requireVerified must be true or false/);
+  });
+
   it('refuses a malformed stage or threshold at synth', () => {
     expect(() => withContext({ 'hookline:stage': 'Prod!' })).toThrow(/hookline:stage/);
     expect(() => withContext({ 'hookline:deliverySuccessRateMin': '120' })).toThrow(/deliverySuccessRateMin/);

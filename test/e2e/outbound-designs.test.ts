@@ -80,7 +80,9 @@ const publishAll = async (events: { type: string; data: unknown }[]) => {
   for (const e of events) expect((await api('/api/events', e)).status).toBe(202);
 };
 /** Deliveries are created when the event is published: after publishAll this list is final. */
-const deliveries = async (id: string) => (await api(`/api/subscriptions/${id}/deliveries?limit=100`)).body.items as { delivery_id: string; event_type: string; status: string }[];
+/** A subscription's deliveries of events (its hookline.verification, sent on create, left out). */
+const deliveries = async (id: string) =>
+  ((await api(`/api/subscriptions/${id}/deliveries?limit=100`)).body.items as { delivery_id: string; event_type: string; status: string }[]).filter((d) => d.event_type !== 'hookline.verification');
 const hitsOf = async (k: Sink, n: number, secret: string) => {
   const hits = await pollUntil(async () => k.hits.length >= n && k.hits, `${n} deliveries`);
   for (const h of hits) expect(verifyHooklineSignature({ secret, body: h.body, headers: h.headers })).toMatchObject({ ok: true });
@@ -236,7 +238,9 @@ describe('the design endpoints (mega-config.yaml) with body templates their targ
     const detail = await api(`/api/deliveries/${list[0].delivery_id}`);
     expect(detail.body.body).toBe('{"text":"*chat_message* from admin_user: Deploy \\"api\\" now?"}');
     expect(detail.body.attempts[0]).toMatchObject({ status_code: 200, response_excerpt: 'ok' });
-    expect(fake.requestsFor('slack_incoming').map((r) => r.body)).toEqual([{ text: '*chat_message* from admin_user: Deploy "api" now?' }]);
+    // Each subscription's hookline.verification reached the fake Slack too (rendered through the template, or refused bare).
+    const events = fake.requestsFor('slack_incoming').filter((r) => (r.headers as Record<string, string>)['x-hookline-event'] !== 'hookline.verification');
+    expect(events.map((r) => r.body)).toEqual([{ text: '*chat_message* from admin_user: Deploy "api" now?' }]);
 
     await publishAll([{ type: 'tool_executed', data: { platform: 'slack', username: 'admin_user', tool: 'x' } }]);
     const refused = await pollUntil(async () => (await deliveries(bare.subscription_id)).find((d) => d.status === 'failed'), 'the refused delivery');

@@ -126,13 +126,18 @@ describe('the CLI, used by a person or a script', () => {
     expect(await jsonOf('subscriptions', 'edit', sub.subscription_id, '--events', 'cli.*,other.*')).toMatchObject({ events: ['cli.*', 'other.*'] });
     const published = await jsonOf('publish', 'cli.happened', '--data', '{"n":1}', '--id', 'cli-pub-1');
     expect(published).toMatchObject({ deliveries: 1 });
-    const delivered = await pollUntil(async () => (await jsonOf('deliveries', 'list', sub.subscription_id)).find((d: { status: string }) => d.status === 'success'), 'a successful delivery');
+    const delivered = await pollUntil(async () => (await jsonOf('deliveries', 'list', sub.subscription_id)).find((d: { status: string; event_type: string }) => d.status === 'success' && d.event_type === 'cli.happened'), 'a successful delivery');
     const shown = await cli('deliveries', 'show', delivered.delivery_id);
     expect(shown.out).toContain(delivered.delivery_id);
     expect(shown.out).toMatch(/ATTEMPT\s+AT\s+STATUS_CODE/);
     expect((await jsonOf('deliveries', 'retry', delivered.delivery_id)).status).toBe('pending');
-    expect(await jsonOf('subscriptions', 'stats', sub.subscription_id)).toMatchObject({ subscription_id: sub.subscription_id, deliveries: 1 });
-    expect((await jsonOf('subscriptions', 'deliveries', sub.subscription_id)).length).toBe(1);
+    // The event's delivery and the subscription's hookline.verification (sent on create).
+    expect(await jsonOf('subscriptions', 'stats', sub.subscription_id)).toMatchObject({ subscription_id: sub.subscription_id, deliveries: 2 });
+    expect((await jsonOf('subscriptions', 'deliveries', sub.subscription_id)).map((d: { event_type: string }) => d.event_type).sort()).toEqual(['cli.happened', 'hookline.verification']);
+    await pollUntil(async () => (await jsonOf('subscriptions', 'show', sub.subscription_id)).verified, 'the subscription verified');
+    const verify = await jsonOf('subscriptions', 'verify', sub.subscription_id);
+    expect(verify).toMatchObject({ subscription_id: sub.subscription_id, verified: true });
+    expect(verify.delivery_id).toMatch(/^dlv_/);
     expect((await jsonOf('subscriptions', 'test', sub.subscription_id)).delivery_id).toMatch(/^dlv_/);
     const chosen = await cli('subscriptions', 'preview', sub.subscription_id, '--type', 'other.thing', '--event-data', '{"n":2}');
     expect(chosen.out).toMatch(/^SELECTED \(event other\.thing /);

@@ -9,6 +9,7 @@ const sub = {
   timeout_seconds: 15,
   enabled: true,
   paused: false,
+  verified: false,
   secret: 'whsec_…abcd',
   created_at: '2026-11-23T12:00:00.000Z',
   updated_at: '2026-11-23T12:00:00.000Z',

@@ -59,6 +59,7 @@ export function outboundDeps(r: OutboundResources, s: Settings, log?: Logger): O
     eventTypes,
     eventType: (type) => eventType(type),
     strictEventTypes: s.HOOKLINE_STRICT_EVENT_TYPES === 'true',
+    requireVerified: s.HOOKLINE_REQUIRE_VERIFIED === 'true',
     subscriptions,
     tenants: new DynamoTenantStore(db, r.tables.config),
     deliveries: new DynamoDeliveryStore(db, r.tables.deliveries),
