@@ -47,12 +47,13 @@ export function wire(): DelivererDeps {
     autoDisableAfterDays: settings.AUTO_DISABLE_AFTER_DAYS,
     requireVerified: settings.HOOKLINE_REQUIRE_VERIFIED === 'true',
     async markVerified(id, deliveryId, url) {
-      // A concurrent change of the record (another delivery's health, an edit) is read again, three times at most.
+      // Written without a new version (conditional on the one read), so an edit made right after
+      // create is not refused for a stale version; a concurrent change is read again, three times at most.
       for (let i = 0; i < 3; i++) {
         const s = await subscriptions.get(id);
         if (!s || s.verified || s.verification_delivery_id !== deliveryId || s.url !== url) return;
         try {
-          return await subscriptions.replace({ ...s, verified: true, updated_at: systemClock.now().toISOString(), version: s.version + 1 }, s.version);
+          return await subscriptions.replace({ ...s, verified: true }, s.version);
         } catch (err) {
           if (err instanceof NotFoundError) return;
           if (!(err instanceof VersionMismatchError)) throw err;
