@@ -36,4 +36,4 @@ export const MAX_DELIVERY_BODY_BYTES = 256 * 1024;
  * The subscription fields the server computes or holds, as GET shows them: a client may send them
  * back (model/subscription.ts declares their schemas; usecases/server-fields.ts checks them).
  */
-export const SUBSCRIPTION_SERVER_FIELDS = ['created_at', 'updated_at', 'version', 'paused', 'paused_at', 'failing_since', 'disabled_reason', 'previous_secret_expires_at'] as const;
+export const SUBSCRIPTION_SERVER_FIELDS = ['created_at', 'updated_at', 'version', 'paused', 'paused_at', 'failing_since', 'disabled_reason', 'verified', 'verification_delivery_id', 'previous_secret_expires_at'] as const;
