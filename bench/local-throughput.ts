@@ -35,7 +35,7 @@ const ROUNDS = Number(process.env.BENCH_LOCAL_ROUNDS ?? 2);
 const ONLY = process.env.BENCH_LOCAL_ONLY; // 'baseline' | 'local'
 const PROFILE_DIR = process.env.BENCH_LOCAL_PROFILE;
 /** Extra environment for `npm start`, for diagnosis (e.g. HOOKLINE_PAUSE_CONSUMERS=true to see the receive path alone). */
-const LOCAL_ENV = Object.fromEntries((process.env.BENCH_LOCAL_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+const LOCAL_ENV = Object.fromEntries((process.env.BENCH_LOCAL_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const SECRET = 'bench-local-secret-0123456789';
 const WEBHOOK_ID = 'bench-local-gh';
 const ADMIN_KEY = `hla_bench_${randomUUID().replace(/-/g, '')}`;
