@@ -86,7 +86,11 @@ describe('outbound through npm start', () => {
     await pollUntil(async () => mine().length >= 9, 'the two failed deliveries sent again', 20_000);
     const resent = mine().slice(-2).map((h) => h.headers['webhook-id']);
     expect(resent.sort()).toEqual(failed.map((d: { delivery_id: string }) => d.delivery_id).sort());
-    const after = await api(`/api/deliveries/${failed[0].delivery_id}`);
+    // The sink has the request before the deliverer records the attempt: wait for the record.
+    const after = await pollUntil(async () => {
+      const d = await api(`/api/deliveries/${failed[0].delivery_id}`);
+      return d.body.attempts.length >= 2 ? d : undefined;
+    }, 'the recovered attempt recorded');
     expect(after.body.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([500, 200]);
   });
 });
