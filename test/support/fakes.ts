@@ -1,5 +1,5 @@
 import { VersionMismatchError } from '../../shared/errors';
-import type { DeliveryRecord } from '../../shared/model/subscription';
+import type { DeliveryRecord, SubscriptionRecord } from '../../shared/model/subscription';
 import type { EventRecord, PayloadRef } from '../../shared/model/event';
 import type { DeliveryStore, EventStore, Page, PayloadStore } from '../../shared/ports';
 
@@ -173,4 +173,44 @@ export class MemoryDeliveries implements DeliveryStore {
   async countBacklog(subscriptionId: string, status: string, range: { from?: string; to?: string }, max: number) {
     return Math.min(max, (await this.backlogPage(subscriptionId, status, range, Number.MAX_SAFE_INTEGER)).items.length);
   }
+}
+
+/** A stored subscription for deliverer tests (`sub_test`, enabled, 3 attempts, 5 s timeout), with `extra` on top. */
+export function testSubscription(extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
+  return {
+    subscription_id: 'sub_test',
+    url: 'https://example.test/hook',
+    events: ['*'],
+    headers: {},
+    retry_policy: { max_attempts: 3, initial_delay: 10, backoff_multiplier: 2, max_delay: 60, retry_on_4xx: [] },
+    timeout_seconds: 5,
+    enabled: true,
+    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    previous_secrets: [],
+    created_at: '',
+    created_by: '',
+    updated_at: '2026-12-01T12:00:00.000Z',
+    version: 1,
+    ...extra,
+  };
+}
+
+/** A pending delivery `id` of `sub_test`, never attempted, with `extra` on top. */
+export function testDelivery(id: string, extra: Partial<DeliveryRecord> = {}): DeliveryRecord {
+  return {
+    delivery_id: id,
+    subscription_id: 'sub_test',
+    event_id: `evt_${id}`,
+    event_type: 'agent:complete',
+    status: 'pending',
+    body: '{}',
+    attempts: [],
+    attempt_count: 0,
+    next_attempt_at: null,
+    created_at: '2026-12-01T12:00:00.000Z',
+    updated_at: '2026-12-01T12:00:00.000Z',
+    created_key: '',
+    expires_at: 0,
+    ...extra,
+  };
 }

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { reserveSlot, type RateLimitSpec } from '../../shared/delivery/rate-limit';
 import { deliverOne, type DeliverDeps } from '../../shared/usecases/deliver';
 import { deliverySummary } from '../../shared/usecases/subscriptions';
-import type { DeliveryRecord, SubscriptionRecord } from '../../shared/model/subscription';
+import type { SubscriptionRecord } from '../../shared/model/subscription';
 import type { RateLimiter } from '../../shared/ports';
-import { MemoryDeliveries } from '../support/fakes';
+import { MemoryDeliveries, testDelivery, testSubscription } from '../support/fakes';
 
 /** The limiter port over the pure reservation, as the DynamoDB adapter does it with one item per key. */
 class MemoryLimiter implements RateLimiter {
@@ -63,37 +63,8 @@ describe('reserveSlot (GCRA)', () => {
   });
 });
 
-const subscription = (extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord => ({
-  subscription_id: 'sub_rl',
-  url: 'https://example.test/hook',
-  events: ['*'],
-  headers: {},
-  retry_policy: { max_attempts: 3, initial_delay: 10, backoff_multiplier: 2, max_delay: 60, retry_on_4xx: [] },
-  timeout_seconds: 5,
-  enabled: true,
-  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  previous_secrets: [],
-  created_at: '',
-  created_by: '',
-  updated_at: '',
-  version: 1,
-  ...extra,
-});
-const delivery = (id: string): DeliveryRecord => ({
-  delivery_id: id,
-  subscription_id: 'sub_rl',
-  event_id: `evt_${id}`,
-  event_type: 'agent:complete',
-  status: 'pending',
-  body: '{}',
-  attempts: [],
-  attempt_count: 0,
-  next_attempt_at: null,
-  created_at: '',
-  updated_at: '',
-  created_key: '',
-  expires_at: 0,
-});
+const subscription = testSubscription;
+const delivery = (id: string) => testDelivery(id);
 
 function harness(sub: SubscriptionRecord, tenantLimit?: RateLimitSpec) {
   let now = Date.parse('2026-12-01T12:00:00Z');
@@ -165,6 +136,6 @@ describe('deliverOne under a rate limit', () => {
     for (const id of ['dlv_a', 'dlv_b']) await h.d.deliveries.create(delivery(id));
     await deliverOne(h.d, 'dlv_a');
     expect(await deliverOne(h.d, 'dlv_b')).toMatchObject({ kind: 'retry', delaySeconds: 1 });
-    expect(h.limiter.calls).toEqual(['sub#sub_rl', 'tenant#acme', 'sub#sub_rl', 'tenant#acme']);
+    expect(h.limiter.calls).toEqual(['sub#sub_test', 'tenant#acme', 'sub#sub_test', 'tenant#acme']);
   });
 });

@@ -1,39 +1,10 @@
-import type { DeliveryRecord, SubscriptionRecord } from '../../shared/model/subscription';
+import type { SubscriptionRecord } from '../../shared/model/subscription';
 import { deliverOne, type DeliverDeps } from '../../shared/usecases/deliver';
 import { gateUnverified, unverifiedReason, VERIFICATION_TYPE } from '../../shared/usecases/verification';
-import { MemoryDeliveries } from '../support/fakes';
+import { MemoryDeliveries, testDelivery, testSubscription } from '../support/fakes';
 
-const subscription = (extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord => ({
-  subscription_id: 'sub_v',
-  url: 'https://new.example.test/hook',
-  events: ['*'],
-  headers: {},
-  retry_policy: { max_attempts: 3, initial_delay: 10, backoff_multiplier: 2, max_delay: 60, retry_on_4xx: [] },
-  timeout_seconds: 5,
-  enabled: true,
-  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  previous_secrets: [],
-  created_at: '',
-  created_by: '',
-  updated_at: '2026-12-01T12:00:00.000Z',
-  version: 1,
-  ...extra,
-});
-const delivery = (id: string, type: string): DeliveryRecord => ({
-  delivery_id: id,
-  subscription_id: 'sub_v',
-  event_id: `evt_${id}`,
-  event_type: type,
-  status: 'pending',
-  body: '{}',
-  attempts: [],
-  attempt_count: 0,
-  next_attempt_at: null,
-  created_at: '2026-12-01T12:00:00.000Z',
-  updated_at: '2026-12-01T12:00:00.000Z',
-  created_key: '',
-  expires_at: 0,
-});
+const subscription = (extra: Partial<SubscriptionRecord> = {}) => testSubscription({ subscription_id: 'sub_v', url: 'https://new.example.test/hook', ...extra });
+const delivery = (id: string, type: string) => testDelivery(id, { subscription_id: 'sub_v', event_type: type });
 
 describe('unverified subscriptions under HOOKLINE_REQUIRE_VERIFIED', () => {
   it('get nothing but their verification, and nothing is held when the setting is off', () => {
