@@ -43,6 +43,8 @@ const hits = new Map<string, number[]>();
 const sink = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
+    // Each subscription's hookline.verification (sent on create) is answered and not counted.
+    if (req.headers['x-hookline-event'] === 'hookline.verification') return void res.writeHead(200).end('ok');
     const at = performance.now();
     const list = hits.get(req.url ?? '') ?? [];
     list.push(at);
