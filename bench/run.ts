@@ -201,14 +201,14 @@ ${Object.entries(c)
 
 ## 2. Bundles and cold import
 
-Each \`functions\` entry of shared/resources.ts is bundled with esbuild with the options of the CDK \`NodejsFunction\` (read from ${bundles.options_source}: ESM, minified, node22, main fields module/main, the \`createRequire\` banner, AWS SDK bundled). The baseline is a bundle of \`import { SQSClient } from '@aws-sdk/client-sqs'; export const c = SQSClient;\` built the same way. Cold import: a fresh \`node_modules/.bin/node\` process per sample runs \`const t = performance.now(); await import(bundle)\` and prints the elapsed time and the process's CPU time over it (user + system: on a shared machine the elapsed time includes waiting for a core, the CPU time much less so); ${bundles.samples} samples per bundle, taken round-robin after one untimed import each, median shown. This is module load and top-level evaluation only: the handlers create their clients and read their environment on the first invocation.
+Each \`functions\` entry of shared/resources.ts is bundled with esbuild with the options the CDK construct deploys (${bundles.options_source}: ESM, minified, node22, main fields module/main, the \`createRequire\` banner, AWS SDK bundled, code splitting: \`index.mjs\` plus chunks that load on their first dynamic import). The baseline is a bundle of \`import { SQSClient } from '@aws-sdk/client-sqs'; export const c = SQSClient;\` built the same way. Cold import: a fresh \`node_modules/.bin/node\` process per sample runs \`const t = performance.now(); await import(bundle)\` and prints the elapsed time and the process's CPU time over it (user + system: on a shared machine the elapsed time includes waiting for a core, the CPU time much less so); ${bundles.samples} samples per bundle, taken round-robin after one untimed import each, median shown. This is module load and top-level evaluation only: the handlers create their clients and read their environment on the first invocation.
 
-| Function | size | gzip | cold import (median) | samples (ms) | CPU time of the import (median) | largest parts of the bundle |
-| --- | ---: | ---: | ---: | --- | ---: | --- |
+| Function | size (index.mjs + chunks) | read at import | gzip of index.mjs | cold import (median) | samples (ms) | CPU time of the import (median) | largest parts of the bundle |
+| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |
 ${[...bundles.rows, bundles.baseline]
   .map(
     (b) =>
-      `| ${b.name} | ${kb(b.bytes)} | ${kb(b.gzip_bytes)} | ${ms(b.import_ms)} | ${b.import_samples.map((s) => s.toFixed(0)).join(', ')} | ${ms(b.import_cpu_ms)} | ${b.top
+      `| ${b.name} | ${kb(b.bytes)} | ${kb(b.at_import_bytes)} | ${kb(b.gzip_bytes)} | ${ms(b.import_ms)} | ${b.import_samples.map((s) => s.toFixed(0)).join(', ')} | ${ms(b.import_cpu_ms)} | ${b.top
         .slice(0, 5)
         .map((t) => `${t.what} ${kb(t.bytes)}`)
         .join(', ')} |`,

@@ -28,6 +28,7 @@ import {
 } from '../../shared/resources';
 import type { HooklineDataResources } from '../data-stack';
 import { entries } from '../records';
+import { FUNCTION_BUNDLE } from './function-bundle';
 
 /**
  * Action wildcards that CDK's grant methods write and that this construct accepts, with the reason.
@@ -106,18 +107,23 @@ export class HooklineFunction extends Construct {
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: props.environment,
       reservedConcurrentExecutions: props.reservedConcurrency,
+      // function-bundle.ts: the same esbuild options here and in the bench; the hook rebuilds the
+      // entry with code splitting (NodejsFunction itself always writes a single --outfile).
       bundling: {
-        minify: true,
+        minify: FUNCTION_BUNDLE.minify,
         format: OutputFormat.ESM,
-        // ESM entry points first so the SDK and zod tree-shake.
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into ESM still call require(); give them one. Aliased so it
-        // cannot clash with a bundled module's own `createRequire` import.
-        banner: "import{createRequire as __hooklineCreateRequire}from'node:module';const require=__hooklineCreateRequire(import.meta.url);",
-        sourceMap: false,
-        target: 'node22',
-        // Bundle the AWS SDK too: a pinned, tree-shaken SDK loads faster than the runtime's full copy.
-        externalModules: [],
+        mainFields: [...FUNCTION_BUNDLE.mainFields],
+        banner: FUNCTION_BUNDLE.banner.js,
+        sourceMap: FUNCTION_BUNDLE.sourcemap,
+        target: FUNCTION_BUNDLE.target,
+        externalModules: [...FUNCTION_BUNDLE.external],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `node "${path.posix.join(inputDir, 'lib/constructs/split-bundle.mjs')}" "${path.posix.join(inputDir, props.spec.entry)}" "${outputDir}" ${Buffer.from(JSON.stringify(FUNCTION_BUNDLE)).toString('base64')}`,
+          ],
+        },
       },
     });
 

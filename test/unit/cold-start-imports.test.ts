@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { FUNCTION_BUNDLE } from '../../lib/constructs/function-bundle';
 import { functions, type FunctionName } from '../../shared/resources';
 
 // What each function evaluates at cold start (BENCHMARKS.md, section 2), asserted on esbuild's
@@ -79,5 +80,24 @@ describe('cold start: what each function bundles and what it evaluates at import
 
   it('the functions that use S3 still bundle it (loaded on first use)', () => {
     for (const name of ['receiver', 'consumer', 'api', 'importer'] as FunctionName[]) expect(bundled(name).some((f) => S3_SDK.test(f))).toBe(true);
+  });
+
+  it('deploys split: a cold import of the api or the receiver reads index.mjs and its static chunks, with neither zod classic nor the S3 SDK in them', async () => {
+    const { metafile } = await build({ ...FUNCTION_BUNDLE, external: [], mainFields: ['module', 'main'], entryPoints: { api: functions.api.entry, receiver: functions.receiver.entry }, entryNames: '[name]', absWorkingDir: ROOT, outdir: 'out', write: false, metafile: true, logLevel: 'silent' });
+    for (const name of ['api', 'receiver']) {
+      const read = new Set<string>();
+      const todo = [`out/${name}.mjs`];
+      while (todo.length) {
+        const f = todo.pop()!;
+        if (read.has(f)) continue;
+        read.add(f);
+        for (const i of metafile.outputs[f].imports) if (i.kind === 'import-statement' && !i.external) todo.push(i.path);
+      }
+      const inputs = [...read].flatMap((f) => Object.keys(metafile.outputs[f].inputs));
+      expect(inputs.length).toBeGreaterThan(10);
+      expect(inputs.filter((f) => CLASSIC_ZOD.test(f) || S3_SDK.test(f))).toEqual([]);
+      // ... while the chunks hold them for the first request that needs them.
+      expect(Object.values(metafile.outputs).some((o) => Object.keys(o.inputs).some((f) => S3_SDK.test(f)))).toBe(true);
+    }
   });
 });
