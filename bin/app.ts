@@ -31,7 +31,7 @@ const api = new HooklineApiStack(app, 'HooklineApi', {
   data,
   // `cdk deploy -c hookline:tracing=true` turns on X-Ray for every function.
   tracing: [true, 'true'].includes(app.node.tryGetContext('hookline:tracing')),
-  // `cdk deploy -c hookline:consoleUrl=https://<id>.cloudfront.net` (the ConsoleUrl output): the base of portal links.
+  // Portal links open the console stack's URL (its SSM parameter); `-c hookline:consoleUrl=https://console.example.com` overrides it.
   consoleUrl: app.node.tryGetContext('hookline:consoleUrl'),
 });
 
@@ -39,6 +39,7 @@ const consoleBuild = await ensureConsoleBuilt({ log: (line) => process.stderr.wr
 new HooklineConsoleStack(app, 'HooklineConsole', {
   stackName: stage.stackName('HooklineConsole'),
   description: 'Hookline console: static files in S3 behind CloudFront, config.json with the API URL, API CORS for its origin',
+  stage,
   api,
   consoleDir: consoleBuild.dir,
 });

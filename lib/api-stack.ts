@@ -1,4 +1,4 @@
-import { CfnOutput, CrossStackReferences, Duration, Fn, ReferenceStrength, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Arn, CfnOutput, CrossStackReferences, Duration, Fn, ReferenceStrength, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -28,7 +29,10 @@ export interface HooklineApiStackProps extends StackProps {
   readonly tracing?: boolean;
   /** Stage settings (default: read from context, `hookline:stage`). */
   readonly stage?: StageConfig;
-  /** The console's URL (the console stack's `ConsoleUrl`), the base of subscriber-portal links: `CONSOLE_URL` of the api function. */
+  /**
+   * The console's URL for subscriber-portal links (`hookline:consoleUrl`, e.g. a custom domain): `CONSOLE_URL`
+   * of the api function. Without it the function reads the console stack's SSM parameter.
+   */
   readonly consoleUrl?: string;
 }
 
@@ -112,8 +116,20 @@ export class HooklineApiStack extends Stack {
     // `https://<id>.lambda-url.<region>.on.aws/` -> without the trailing slash, so `${RECEIVER_URL}/webhooks/...`
     // is right in any code that builds on it.
     api.fn.addEnvironment('RECEIVER_URL', Fn.join('', ['https://', Fn.select(2, Fn.split('/', this.receiverUrl.url))]));
-    // The console stack depends on this one (its CSP and config.json name the API), so its URL comes in as a value.
+    // The console stack depends on this one (its CSP and config.json name the API), so its URL comes
+    // in as a value (the context override) or from the parameter it writes under a fixed name:
+    // GetParameter on exactly that parameter's ARN, built from the name (no cross-stack reference).
     if (props.consoleUrl) api.fn.addEnvironment('CONSOLE_URL', props.consoleUrl);
+    else {
+      api.fn.addEnvironment('CONSOLE_URL_PARAMETER', stage.consoleUrlParameter);
+      api.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          // `/hookline/dev/console-url` -> `arn:...:parameter/hookline/dev/console-url`
+          resources: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: stage.consoleUrlParameter.replace(/^\//, '') }, this)],
+        }),
+      );
+    }
 
     this.adminKey = new secretsmanager.Secret(this, 'AdminKey', {
       description: 'Hookline admin API key (bootstrap credential; day-to-day keys are created through /api/keys)',

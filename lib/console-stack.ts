@@ -4,6 +4,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
@@ -17,6 +18,7 @@ import {
   consoleCsp,
 } from '../shared/http/console-headers';
 import type { HooklineApiStack } from './api-stack';
+import { stageConfig, type StageConfig } from './stage';
 
 /** Inputs of the console stack. */
 export interface HooklineConsoleStackProps extends StackProps {
@@ -24,6 +26,8 @@ export interface HooklineConsoleStackProps extends StackProps {
   readonly api: Pick<HooklineApiStack, 'httpApi'>;
   /** The built console (dist/console from bin/console/build.ts); bin/app.ts builds it first when stale. */
   readonly consoleDir: string;
+  /** Stage settings (default: read from context, `hookline:stage`): the name of the console-URL parameter. */
+  readonly stage?: StageConfig;
 }
 
 /**
@@ -43,6 +47,8 @@ export class HooklineConsoleStack extends Stack {
   readonly headers: cloudfront.ResponseHeadersPolicy;
   /** `https://<id>.cloudfront.net` */
   readonly consoleOrigin: string;
+  /** `/hookline/<stage>/console-url`, holding `consoleOrigin`: what the api function builds portal links on. */
+  readonly consoleUrlParameter: ssm.StringParameter;
 
   constructor(scope: Construct, id: string, props: HooklineConsoleStackProps) {
     super(scope, id, props);
@@ -129,6 +135,13 @@ export class HooklineConsoleStack extends Stack {
       },
     );
     this.consoleOrigin = `https://${this.distribution.distributionDomainName}`;
+    // This stack depends on the API stack, so the API cannot reference the distribution (a cycle):
+    // the URL goes to a parameter of a fixed per-stage name that the api function reads on demand.
+    this.consoleUrlParameter = new ssm.StringParameter(this, 'ConsoleUrlParameter', {
+      parameterName: (props.stage ?? stageConfig(this)).consoleUrlParameter,
+      stringValue: this.consoleOrigin,
+      description: 'Hookline console URL: the base of subscriber-portal links (read by the api function)',
+    });
 
     // Hashed assets first (never pruned: a browser with the previous index.html can still load its
     // files), then the page and config.json, revalidated on every load and invalidated at the edge.

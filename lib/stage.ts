@@ -36,6 +36,12 @@ export interface StageConfig {
   stackName(id: 'HooklineData' | 'HooklineApi' | 'HooklineConsole'): string;
   /** `hookline-prod-<what>`, for names people see (API, dashboard, alarms). */
   resourceName(what: string): string;
+  /**
+   * `/hookline/prod/console-url`: the SSM String parameter the console stack writes its URL to and
+   * the api function reads for portal links. A fixed name, so the API stack needs no reference to
+   * the console stack (which depends on it).
+   */
+  consoleUrlParameter: string;
   logRetention: logs.RetentionDays;
   /** Tables and the admin key secret (buckets are always retained: S3 cannot delete a non-empty bucket). */
   removalPolicy: RemovalPolicy;
@@ -136,6 +142,7 @@ export function stageConfig(scope: Construct): StageConfig {
     prod,
     stackName: (id) => `${id}-${stage}`,
     resourceName: (what) => `hookline-${stage}-${what}`,
+    consoleUrlParameter: `/hookline/${stage}/console-url`,
     logRetention: RETENTION[retentionDays],
     removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     deletionProtection: prod,

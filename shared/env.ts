@@ -13,8 +13,10 @@ const intIn = (min: number, max: number, dflt: number) =>
 const Settings = z.object({
   /** Base URL providers call (API Gateway or Function URL of the receiver), no trailing slash. */
   RECEIVER_URL: z.optional(z.url()),
-  /** The console's URL, for subscriber-portal links (`npm start`: its own URL; AWS: the console stack's ConsoleUrl, see the README). */
+  /** The console's URL, for subscriber-portal links (`npm start`: its own URL; AWS: only with `-c hookline:consoleUrl`, else CONSOLE_URL_PARAMETER). */
   CONSOLE_URL: z.optional(z.url()),
+  /** AWS without CONSOLE_URL: the SSM String parameter the console stack writes its URL to (`/hookline/<stage>/console-url`). */
+  CONSOLE_URL_PARAMETER: z.optional(z.string().check(z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name starting with /'))),
   /** Days an event (metadata and payload) is kept. */
   EVENT_RETENTION_DAYS: intIn(1, 3650, 30),
   /** Largest request body the receiver accepts. */

@@ -103,6 +103,24 @@ export class DependencyError extends HooklineError {
   }
 }
 
+/**
+ * No console is deployed for this API (AWS: the console stack is not deployed yet and no
+ * `hookline:consoleUrl` is set), so a portal link would lead nowhere. A 503, not a 4xx: the
+ * request is right and the caller cannot fix this by changing it; the deployment lacks a part
+ * (and the API's 5xx metrics show it to the operator). Not retryable by itself: no Retry-After.
+ */
+export class ConsoleNotDeployedError extends HooklineError {
+  override readonly name = 'ConsoleNotDeployedError';
+  constructor() {
+    super(
+      'console_not_deployed',
+      'No console is deployed for this API, so a portal link would lead nowhere: deploy the console stack (npx cdk deploy --all), or set its URL with -c hookline:consoleUrl=https://... (a custom domain).',
+      503,
+      { retryable: false },
+    );
+  }
+}
+
 /** Anything that is not a HooklineError becomes a 500 with no internals leaked. */
 export function toHooklineError(err: unknown): HooklineError {
   if (err instanceof HooklineError) return err;

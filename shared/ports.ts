@@ -358,8 +358,8 @@ export interface ManagementDeps {
   ids: Ids;
   /** Base URL providers call, for the webhook's `url`. */
   receiverUrl: string;
-  /** Where the console is (CONSOLE_URL), for portal links. */
-  consoleUrl: string;
+  /** Where the console is, for portal links (CONSOLE_URL, or in AWS the console stack's SSM parameter). */
+  consoleLocation: ConsoleLocation;
   /** HTTP client for calls to the receiver (test deliveries). */
   fetch: typeof fetch;
   /** Outbound: subscriptions, deliveries, publishing. */
@@ -375,6 +375,16 @@ export interface ManagementDeps {
   channels?: ChannelDirectory;
   /** ALLOW_PRIVATE_TARGETS: outbound URLs saved in webhook configs are checked against it (default false: refused). */
   allowPrivateTargets?: boolean;
+}
+
+/**
+ * Where the console is deployed, the base of subscriber-portal links: `CONSOLE_URL` when given
+ * (`npm start`, or `-c hookline:consoleUrl` in AWS), else the URL the console stack wrote to its
+ * SSM parameter (read on demand and cached by the adapter).
+ */
+export interface ConsoleLocation {
+  /** The console's base URL, or undefined while no console is deployed. */
+  url(): Promise<string | undefined>;
 }
 
 /** A secret value read from outside (Secrets Manager in AWS); cached by the adapter. */

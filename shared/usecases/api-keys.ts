@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { randomId } from '../clock';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ConsoleNotDeployedError, NotFoundError, ValidationError } from '../errors';
 import type { ApiKeyRecord, Principal, Scope } from '../model/api-key';
 import type { ApiKeyStore, Page } from '../ports';
 import { recordAudit } from './audit';
@@ -113,20 +113,23 @@ export async function revokeApiKey(deps: Pick<ManagementDeps, 'keys' | 'audit' |
 /**
  * A subscriber-portal link for one tenant: a new token bound to the tenant (scopes read and write,
  * confined exactly like a tenant-bound key) that expires after `expiresInSeconds`, and the console
- * URL that opens portal mode with it. The token travels in the URL's fragment, which browsers
+ * URL that opens portal mode with it (a 503 `console_not_deployed` when no console is deployed). The token travels in the URL's fragment, which browsers
  * never send, so it reaches no server or CDN log; the audit log keeps only its masked view. It is
  * an API key of kind `portal`: GET /api/keys lists it, DELETE /api/keys/{key_id} revokes it at once.
  */
 export async function createPortalLink(
-  deps: Pick<ManagementDeps, 'keys' | 'audit' | 'clock' | 'ids'> & { outbound: Pick<ManagementDeps['outbound'], 'tenants'>; consoleUrl: string },
+  deps: Pick<ManagementDeps, 'keys' | 'audit' | 'clock' | 'ids' | 'consoleLocation'> & { outbound: Pick<ManagementDeps['outbound'], 'tenants'> },
   actor: Actor,
   tenantId: string,
   expiresInSeconds: number,
 ): Promise<{ url: string; token: string; expires_at: string; key_id: string }> {
   if (!(await deps.outbound.tenants.get(tenantId))) throw new NotFoundError('Tenant', tenantId);
+  // Before minting: no token is made for a link that would lead nowhere.
+  const consoleUrl = await deps.consoleLocation.url();
+  if (!consoleUrl) throw new ConsoleNotDeployedError();
   const expires_at = new Date(deps.clock.now().getTime() + expiresInSeconds * 1000).toISOString();
   const { record, key } = mintKey(deps, actor, { name: `portal ${tenantId}`, scopes: ['read', 'write'], tenant_id: tenantId, kind: 'portal', expires_at });
   await deps.keys.put(record);
   await recordAudit(deps, actor, 'tenant.portal_link', { type: 'api_key', id: record.key_id }, null, keyView(record));
-  return { url: `${deps.consoleUrl.replace(/\/+$/, '')}/portal#token=${encodeURIComponent(key)}`, token: key, expires_at, key_id: record.key_id };
+  return { url: `${consoleUrl.replace(/\/+$/, '')}/portal#token=${encodeURIComponent(key)}`, token: key, expires_at, key_id: record.key_id };
 }

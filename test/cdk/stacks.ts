@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { HooklineApiStack } from '../../lib/api-stack';
+import { HooklineApiStack, type HooklineApiStackProps } from '../../lib/api-stack';
 import { HooklineConsoleStack } from '../../lib/console-stack';
 import { HooklineDataStack } from '../../lib/data-stack';
 
@@ -13,12 +13,12 @@ import { HooklineDataStack } from '../../lib/data-stack';
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /** A fresh app with both stacks; `nag` registers cdk-nag's AWS Solutions checks like bin/app.ts. */
-export function buildApp(opts: { nag?: boolean; context?: Record<string, unknown> } = {}) {
+export function buildApp(opts: { nag?: boolean; context?: Record<string, unknown>; consoleUrl?: HooklineApiStackProps['consoleUrl'] } = {}) {
   // Skipping bundling keeps the tests independent of the handlers compiling and ~1 s faster per stack.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...opts.context } });
   if (opts.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const data = new HooklineDataStack(app, 'HooklineData');
-  const api = new HooklineApiStack(app, 'HooklineApi', { data, projectRoot: PROJECT_ROOT });
+  const api = new HooklineApiStack(app, 'HooklineApi', { data, projectRoot: PROJECT_ROOT, consoleUrl: opts.consoleUrl });
   const consoleStack = new HooklineConsoleStack(app, 'HooklineConsole', { api, consoleDir: consoleFixture() });
   return { app, data, api, console: consoleStack };
 }

@@ -17,13 +17,15 @@ import { functions, type FunctionName } from '../../shared/resources';
 // - zod is imported as a namespace (`import * as z from 'zod'`), which esbuild tree-shakes member by
 //   member: `import { z } from 'zod'` keeps the whole `z` object, with its ~50 locales (260 KB of
 //   the api bundle; only English is used).
-// - No function evaluates the S3 SDK at import: it loads on the first S3 call (clients.ts s3Client).
+// - No function evaluates the S3 SDK at import: it loads on the first S3 call (clients.ts s3Client);
+//   nor the SSM SDK, which only the api function bundles, for portal links (ssm-console-location.ts).
 const ROOT = join(__dirname, '../..');
 const ALL = Object.keys(functions) as FunctionName[];
 const LEAN = (['receiver', 'authorizer', 'deliverer', 'consumer', 'alerter', 'actions'] as const).filter((n) => n in functions);
 const LAZY_ZOD = (['api', 'interactive', 'importer'] as const).filter((n) => n in functions);
 const CLASSIC_ZOD = /node_modules\/zod\/(index\.js|v4\/classic\/)/;
 const S3_SDK = /node_modules\/@aws-sdk\/client-s3\//;
+const SSM_SDK = /node_modules\/@aws-sdk\/client-ssm\//;
 
 describe('cold start: what each function bundles and what it evaluates at import', () => {
   let meta: Metafile;
@@ -82,7 +84,7 @@ describe('cold start: what each function bundles and what it evaluates at import
     for (const name of ['receiver', 'consumer', 'api', 'importer'] as FunctionName[]) expect(bundled(name).some((f) => S3_SDK.test(f))).toBe(true);
   });
 
-  it('deploys split: a cold import of the api or the receiver reads index.mjs and its static chunks, with neither zod classic nor the S3 SDK in them', async () => {
+  it('deploys split: a cold import of the api or the receiver reads index.mjs and its static chunks, with neither zod classic nor the S3 or SSM SDK in them', async () => {
     const { metafile } = await build({ ...FUNCTION_BUNDLE, external: [], mainFields: ['module', 'main'], entryPoints: { api: functions.api.entry, receiver: functions.receiver.entry }, entryNames: '[name]', absWorkingDir: ROOT, outdir: 'out', write: false, metafile: true, logLevel: 'silent' });
     for (const name of ['api', 'receiver']) {
       const read = new Set<string>();
@@ -95,9 +97,15 @@ describe('cold start: what each function bundles and what it evaluates at import
       }
       const inputs = [...read].flatMap((f) => Object.keys(metafile.outputs[f].inputs));
       expect(inputs.length).toBeGreaterThan(10);
-      expect(inputs.filter((f) => CLASSIC_ZOD.test(f) || S3_SDK.test(f))).toEqual([]);
+      expect(inputs.filter((f) => CLASSIC_ZOD.test(f) || S3_SDK.test(f) || SSM_SDK.test(f))).toEqual([]);
       // ... while the chunks hold them for the first request that needs them.
       expect(Object.values(metafile.outputs).some((o) => Object.keys(o.inputs).some((f) => S3_SDK.test(f)))).toBe(true);
     }
+  });
+
+  // The api function reads the console URL from SSM only when a portal link is minted.
+  it('only the api function bundles the SSM SDK, and it does not evaluate it at import', () => {
+    for (const name of ALL) expect({ name, ssm: bundled(name).some((f) => SSM_SDK.test(f)) }).toEqual({ name, ssm: name === 'api' });
+    expect(evaluatedAtImport('api').filter((f) => SSM_SDK.test(f))).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { DynamoEventStore } from './dynamo-event-store';
 import { DynamoTaskStore } from './dynamo-task-store';
 import { S3PayloadStore } from './s3-payload-store';
 import { SqsEventQueue } from './sqs-event-queue';
+import { fixedConsoleLocation, ssmConsoleLocation } from './ssm-console-location';
 import { guardedFetchFn } from '../../delivery/fetch-adapter';
 import { slackChannelDirectory } from '../http/slack-channel-directory';
 
@@ -94,7 +95,8 @@ export function managementDeps(r: FunctionResources<'api'>, s: Settings, log?: L
     clock: systemClock,
     ids: randomIds,
     receiverUrl: s.RECEIVER_URL ?? 'http://localhost:3000',
-    consoleUrl: s.CONSOLE_URL ?? s.RECEIVER_URL ?? 'http://localhost:3000',
+    // CONSOLE_URL wins (npm start; `-c hookline:consoleUrl` in AWS), else the console stack's SSM parameter.
+    consoleLocation: !s.CONSOLE_URL && s.CONSOLE_URL_PARAMETER ? ssmConsoleLocation(s.CONSOLE_URL_PARAMETER, systemClock) : fixedConsoleLocation(s.CONSOLE_URL),
     fetch: globalThis.fetch,
     backups: new S3BackupStore(s3Client(), r.buckets.config),
     vault: new DynamoSecretVault(db, r.tables.config),
