@@ -38,6 +38,11 @@ describe('outbound through npm start', () => {
     expect(again).toEqual({ status: 200, body: first.body });
 
     await pollUntil(async () => sink.hits.length >= 2 || undefined, 'the retry after 503', 20_000);
+    // The endpoint was verified on create: one signed hookline.verification, answered 200.
+    await pollUntil(async () => (await api(`/api/subscriptions/${sub.body.subscription_id}`)).body.verified, 'the subscription verified');
+    expect(sink.verifications).toHaveLength(1);
+    expect(() => new StandardWebhook(secret).verify(sink.verifications[0].body, sink.verifications[0].headers)).not.toThrow();
+    expect(JSON.parse(sink.verifications[0].body)).toMatchObject({ type: 'hookline.verification', data: { subscription_id: sub.body.subscription_id } });
     const ok = sink.hits[1];
     expect(() => new StandardWebhook(secret).verify(ok.body, ok.headers)).not.toThrow();
     expect(verifyHooklineSignature({ secret, body: ok.body, headers: ok.headers })).toMatchObject({ ok: true });
