@@ -1,6 +1,8 @@
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CONSOLE_MISSING_CACHE_MS, CONSOLE_URL_CACHE_MS, fixedConsoleLocation, ssmConsoleLocation } from '../../shared/adapters/aws/ssm-console-location';
+import { managementDeps } from '../../shared/adapters/aws/wiring';
+import { loadEnv, requiredEnv } from '../../shared/env';
 import { ConsoleNotDeployedError, HooklineError } from '../../shared/errors';
 import type { ApiKeyRecord } from '../../shared/model/api-key';
 import type { AuditEntry } from '../../shared/model/audit';
@@ -55,8 +57,10 @@ describe('createPortalLink: the console URL', () => {
   });
 });
 
+const ssm = mockClient(SSMClient);
+afterAll(() => ssm.restore());
+
 describe('ssmConsoleLocation (the console stack parameter)', () => {
-  const ssm = mockClient(SSMClient);
   const NAME = '/hookline/dev/console-url';
   const found = () => ssm.on(GetParameterCommand, { Name: NAME }).resolves({ Parameter: { Name: NAME, Type: 'String', Value: 'https://d1.cloudfront.net' } });
   const reads = () => ssm.commandCalls(GetParameterCommand).length;
@@ -64,7 +68,6 @@ describe('ssmConsoleLocation (the console stack parameter)', () => {
     ssm.reset();
     now = new Date('2026-12-01T12:00:00.000Z');
   });
-  afterAll(() => ssm.restore());
   const later = (ms: number) => (now = new Date(now.getTime() + ms));
 
   it('reads the parameter on the first link and keeps it for 5 minutes per container', async () => {
@@ -106,5 +109,32 @@ describe('ssmConsoleLocation (the console stack parameter)', () => {
     ssm.reset();
     found();
     expect(await location.url()).toBe('https://d1.cloudfront.net');
+  });
+});
+
+describe('the api function wiring: CONSOLE_URL wins, else the parameter CDK names', () => {
+  /** The api function's deps from an env as CDK sets it (resource names are placeholders: only the console location is used). */
+  const wired = (extra: Record<string, string>) => {
+    const env = { ...Object.fromEntries(requiredEnv('api').map((n) => [n, `http://127.0.0.1:1/${n.toLowerCase()}`])), ...extra };
+    const { settings, resources } = loadEnv('api', env);
+    return managementDeps(resources, settings).consoleLocation;
+  };
+
+  it('reads the SSM parameter named by CONSOLE_URL_PARAMETER when CONSOLE_URL is unset (a plain cdk deploy)', async () => {
+    ssm.reset();
+    ssm.on(GetParameterCommand, { Name: '/hookline/prod/console-url' }).resolves({ Parameter: { Value: 'https://d9.cloudfront.net' } });
+    expect(await wired({ CONSOLE_URL_PARAMETER: '/hookline/prod/console-url' }).url()).toBe('https://d9.cloudfront.net');
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+
+  it('uses CONSOLE_URL (npm start, or hookline:consoleUrl) without calling SSM', async () => {
+    ssm.reset();
+    expect(await wired({ CONSOLE_URL: 'https://console.example.com', CONSOLE_URL_PARAMETER: '/hookline/prod/console-url' }).url()).toBe('https://console.example.com');
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
+  });
+
+  it('has no console with neither (and refuses a parameter name that is not one)', async () => {
+    expect(await wired({}).url()).toBeUndefined();
+    expect(() => wired({ CONSOLE_URL_PARAMETER: 'console-url' })).toThrow(/CONSOLE_URL_PARAMETER: must be an SSM parameter name starting with \//);
   });
 });
