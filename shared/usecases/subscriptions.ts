@@ -143,12 +143,32 @@ export async function replaceSubscription(deps: OutboundDeps, actor: Actor, id: 
   };
   // A new URL is a new endpoint: unverified until its own verification gets a 2xx.
   const verification = after.url !== before.url ? verificationFor(deps, after) : null;
-  const saved = verification?.sub ?? after;
+  let saved = verification?.sub ?? after;
   await deps.subscriptions.replace(saved, before.version);
-  await deps.subscriptionsChanged();
   if (verification) await sendVerification(deps, verification.delivery);
+  else saved = await keepVerification(deps, saved);
+  await deps.subscriptionsChanged();
   await recordAudit(deps, actor, 'subscription.update', { type: 'subscription', id }, subscriptionView(before), subscriptionView(saved));
   return saved;
+}
+
+/**
+ * `verified` is set without a new version (deliverer wiring), so a replace that read the record
+ * just before the verification's 2xx was recorded may have written it back unverified: when the
+ * latest verification delivery is a success, set it again (conditional on the version just
+ * written; a concurrent writer reads it afresh anyway). One GetItem, only while unverified.
+ */
+async function keepVerification(deps: Pick<OutboundDeps, 'deliveries' | 'subscriptions'>, s: SubscriptionRecord): Promise<SubscriptionRecord> {
+  if (s.verified || !s.verification_delivery_id) return s;
+  if ((await deps.deliveries.get(s.verification_delivery_id))?.status !== 'success') return s;
+  const verified = { ...s, verified: true };
+  try {
+    await deps.subscriptions.replace(verified, s.version);
+    return verified;
+  } catch (err) {
+    if (err instanceof VersionMismatchError) return s;
+    throw err;
+  }
 }
 
 export async function deleteSubscription(deps: OutboundDeps, actor: Actor, id: string): Promise<void> {
