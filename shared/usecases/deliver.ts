@@ -132,15 +132,23 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
   const finish = (status: DeliveryRecord['status'], attempt: DeliveryAttempt, next: string | null) =>
     deps.deliveries.update({ ...base, status, attempts: [...d.attempts, attempt], attempt_count: n + 1, next_attempt_at: next, updated_at: deps.clock.now().toISOString() }, n);
 
+  // Every line about this delivery carries the ids that follow it (trace_id: the event that caused it).
+  const log = () => deps.log?.with({ trace_id: d.trace_id ?? d.event_id, outbound_delivery_id: d.delivery_id, subscription_id: d.subscription_id, event_id: d.event_id, attempt: n + 1, ...(sub?.tenant_id ? { tenant_id: sub.tenant_id } : {}) });
   if (!sub || !sub.enabled) {
-    await finish('failed', { attempt: n + 1, at: now.toISOString(), status_code: null, duration_ms: 0, response_excerpt: null, error: sub ? `subscription disabled${sub.disabled_reason ? `: ${sub.disabled_reason}` : ''}` : 'subscription deleted' }, null);
+    const error = sub ? `subscription disabled${sub.disabled_reason ? `: ${sub.disabled_reason}` : ''}` : 'subscription deleted';
+    await finish('failed', { attempt: n + 1, at: now.toISOString(), status_code: null, duration_ms: 0, response_excerpt: null, error }, null);
+    log()?.info('delivery refused', { event_type: d.event_type, outcome: 'failed', error });
     return { kind: 'done' };
   }
-  if (await holdIfPaused(deps, sub, base)) return { kind: 'done' };
+  if (await holdIfPaused(deps, sub, base)) {
+    log()?.info('delivery held', { event_type: d.event_type, outcome: 'paused' });
+    return { kind: 'done' };
+  }
   const verification = await checkVerification(deps, sub, d, now.getTime());
   sub = verification.sub;
   if (verification.refusal) {
     await finish('failed', { attempt: n + 1, at: now.toISOString(), status_code: null, duration_ms: 0, response_excerpt: null, error: verification.refusal }, null);
+    log()?.info('delivery refused', { event_type: d.event_type, outcome: 'failed', error: verification.refusal });
     return { kind: 'done' };
   }
   const slot = await rateLimitedUntil(deps.rateLimits, sub, d, now.getTime());
@@ -149,6 +157,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
     // process, longer in the queue (back within the second before the slot, the rest in process).
     const at = new Date(slot).toISOString();
     const wait = slot - now.getTime();
+    log()?.debug('delivery rate limited', { event_type: d.event_type, rate_limited_until: at, wait_ms: wait });
     base = { ...base, rate_limit_slot: { attempt: n + 1, at } };
     if (wait >= 1000) {
       if (d.rate_limit_slot?.at !== at) await deps.deliveries.update({ ...base, next_attempt_at: at, updated_at: now.toISOString() }, n);
@@ -190,9 +199,7 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
   const final = verdict === 'success' ? 'success' : verdict === 'retry' && n + 1 < sub.retry_policy.max_attempts ? 'retry' : 'failed';
   deps.metrics?.count(metric.deliveryAttempts, { outcome: final });
   deps.metrics?.milliseconds(metric.deliveryLatency, attempt.duration_ms);
-  deps.log
-    ?.with({ trace_id: d.trace_id ?? d.event_id, outbound_delivery_id: d.delivery_id, subscription_id: d.subscription_id, event_id: d.event_id, attempt: n + 1, ...(sub.tenant_id ? { tenant_id: sub.tenant_id } : {}) })
-    .info('delivery attempt', { event_type: d.event_type, status_code: attempt.status_code, outcome: final, duration_ms: attempt.duration_ms, error: attempt.error });
+  log()?.info('delivery attempt', { event_type: d.event_type, status_code: attempt.status_code, outcome: final, duration_ms: attempt.duration_ms, error: attempt.error });
   if (verdict === 'success') {
     if (await finish('success', attempt, null)) {
       await afterVerificationSuccess(deps, sub, d);

@@ -1,3 +1,4 @@
+import { jsonLogger } from '../../shared/log';
 import { runBacklogJob } from '../../shared/usecases/backlog';
 import { deliverOne, type DeliverDeps } from '../../shared/usecases/deliver';
 import type { BacklogJob } from '../../shared/ports';
@@ -97,6 +98,31 @@ describe('delivery outcomes and subscription health', () => {
     const [a, b] = await Promise.all([deliverOne(d, 'dlv_e'), deliverOne(d, 'dlv_e')]);
     expect([a, b]).toEqual([{ kind: 'done' }, { kind: 'done' }]);
     expect((await d.deliveries.get('dlv_e'))!.attempts).toHaveLength(1);
+  });
+});
+
+describe('log lines: every way a delivery ends carries its trace', () => {
+  function logged(d: DeliverDeps) {
+    const lines: Record<string, unknown>[] = [];
+    d.log = jsonLogger({}, (line) => void lines.push(JSON.parse(line)));
+    return lines;
+  }
+  const ids = { trace_id: 'evt_1', outbound_delivery_id: 'dlv_t', subscription_id: 'sub_1', event_id: 'evt_1', attempt: 1 };
+
+  it('an attempt, a delivery refused because its subscription is gone, and one held while paused', async () => {
+    for (const [s, message, outcome] of [
+      [sub(), 'delivery attempt', 'success'],
+      [undefined, 'delivery refused', 'failed'],
+      [sub({ enabled: false }), 'delivery refused', 'failed'],
+      [sub({ paused: true }), 'delivery held', 'paused'],
+    ] as const) {
+      const { d } = deps(sub(), 200, '2026-11-23T00:00:00Z');
+      d.loadSubscription = async () => s;
+      const lines = logged(d);
+      await d.deliveries.create({ ...delivery('dlv_t'), trace_id: 'evt_1' });
+      await deliverOne(d, 'dlv_t');
+      expect(lines).toEqual([expect.objectContaining({ message, outcome, ...ids })]);
+    }
   });
 });
 
