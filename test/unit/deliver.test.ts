@@ -112,7 +112,7 @@ describe('log lines: every way a delivery ends carries its trace', () => {
   it('an attempt, a delivery refused because its subscription is gone, and one held while paused', async () => {
     for (const [s, message, outcome] of [
       [sub(), 'delivery attempt', 'success'],
-      [undefined, 'delivery refused', 'failed'],
+      [null, 'delivery refused', 'failed'],
       [sub({ enabled: false }), 'delivery refused', 'failed'],
       [sub({ paused: true }), 'delivery held', 'paused'],
     ] as const) {
