@@ -8,11 +8,7 @@
  * DynamoDB call asked for its consumed capacity (bench/lib/consumed-capacity.ts). Prints one JSON line.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulators, useEndpoints } from '../bin/local/emulators';
-import { startLocalStack } from '../bin/local/stack';
+import { startBenchStack } from './lib/bench-stack';
 import { tables } from '../shared/resources';
 import { CallCounter } from './lib/count-calls';
 import { CapacityMeter } from './lib/consumed-capacity';
@@ -35,17 +31,12 @@ async function inFlight(n: number, fn: (i: number) => Promise<void>): Promise<vo
   }));
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hookline-bench-eventlog-'));
-for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ENDPOINT_URL') || k === 'AWS_PROFILE') delete process.env[k];
-process.env.AWS_REGION = 'us-east-1';
-process.env.ALLOW_PRIVATE_TARGETS = 'true'; // the sink is on loopback
-const emulators = await startEmulators(dataDir);
-useEndpoints(emulators.endpoints);
-process.env.WEBHOOKS_ADMIN_KEY = ADMIN_KEY;
-
-const quiet = console.log;
-console.log = () => undefined; // the handlers' JSON log lines; stdout is for the result
-const stack = await startLocalStack({ host: '127.0.0.1', port: 0, prefix: 'benchlog', batchWindowSeconds: 0.2, log: () => undefined });
+// The sink is on loopback; the stack processes what it receives (consumers running).
+const { stack, print: quiet, stop } = await startBenchStack('eventlog', {
+  prefix: 'benchlog',
+  env: { ALLOW_PRIVATE_TARGETS: 'true', WEBHOOKS_ADMIN_KEY: ADMIN_KEY },
+  stack: { pauseConsumers: false, batchWindowSeconds: 0.2 },
+});
 const sink = await startSink();
 try {
   const admin = async (path: string, init: RequestInit = {}) => {
@@ -113,9 +104,6 @@ try {
 
   quiet(JSON.stringify({ events: EVENTS, redeliveries: REDELIVERIES, publishes: PUBLISHES, stored, body_bytes: Buffer.byteLength(body), inbound, redelivered, outbound }));
 } finally {
-  console.log = quiet;
   sink.close();
-  await stack.stop();
-  await emulators.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stop();
 }

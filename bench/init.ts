@@ -21,9 +21,8 @@ import { pathToFileURL } from 'node:url';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
-import { startEmulators, useEndpoints } from '../bin/local/emulators';
 import { toRecord } from '../bin/local/sqs-poller';
-import { startLocalStack } from '../bin/local/stack';
+import { startBenchStack } from './lib/bench-stack';
 import { functions, queues } from '../shared/resources';
 import { buildBundles, NODE } from './bundles';
 import type { InitCase, InitResult } from './init-format';
@@ -94,17 +93,8 @@ function runChild(fn: string, file: string, event: unknown): Promise<Sample> {
   });
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hookline-bench-init-'));
 const bundleDir = mkdtempSync(join(tmpdir(), 'hookline-bench-init-bundles-'));
-for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ENDPOINT_URL') || k === 'AWS_PROFILE') delete process.env[k];
-process.env.AWS_REGION = 'us-east-1';
-process.env.WEBHOOKS_ADMIN_KEY = ADMIN_KEY;
-process.env.ALLOW_PRIVATE_TARGETS = 'true';
-const emulators = await startEmulators(dataDir);
-useEndpoints(emulators.endpoints);
-const quiet = console.log;
-console.log = () => undefined;
-const stack = await startLocalStack({ host: '127.0.0.1', port: 0, prefix: 'binit', pauseConsumers: true, log: () => undefined });
+const { emulators, stack, print: quiet, stop } = await startBenchStack('init', { prefix: 'binit', env: { WEBHOOKS_ADMIN_KEY: ADMIN_KEY, ALLOW_PRIVATE_TARGETS: 'true' } });
 // The subscriber the deliverer's first delivery goes to.
 const sink = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
 await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
@@ -225,10 +215,7 @@ try {
   if (process.env.BENCH_INIT_TABLE) console.error(formatInitSection(result));
   console.log(JSON.stringify(result));
 } finally {
-  console.log = quiet;
   sink.close();
-  await stack.stop();
-  await emulators.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stop();
   rmSync(bundleDir, { recursive: true, force: true });
 }

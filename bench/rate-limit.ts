@@ -13,13 +13,9 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startEmulators, useEndpoints } from '../bin/local/emulators';
 import { startPoller } from '../bin/local/sqs-poller';
-import { startLocalStack } from '../bin/local/stack';
+import { startBenchStack } from './lib/bench-stack';
 import { functions, queues } from '../shared/resources';
 import { CallCounter, callerScope, type CallRow } from './lib/count-calls';
 
@@ -28,16 +24,7 @@ const N = Number(process.env.BENCH_RL_N ?? 500);
 const LIMIT = { per_second: 50, burst: 1 };
 const POLLERS = Number(process.env.BENCH_RL_POLLERS ?? 5);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hookline-bench-rl-'));
-for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ENDPOINT_URL') || k === 'AWS_PROFILE') delete process.env[k];
-process.env.AWS_REGION = 'us-east-1';
-process.env.ALLOW_PRIVATE_TARGETS = 'true';
-const emulators = await startEmulators(dataDir);
-useEndpoints(emulators.endpoints);
-const quiet = console.log;
-// The deliverer logs a line per attempt; keep stdout for the result.
-console.log = () => undefined;
-const stack = await startLocalStack({ host: '127.0.0.1', port: 0, prefix: 'benchrl', pauseConsumers: true, log: () => undefined });
+const { stack, print: quiet, stop } = await startBenchStack('rl', { prefix: 'benchrl', env: { ALLOW_PRIVATE_TARGETS: 'true' } });
 
 const hits = new Map<string, number[]>();
 const sink = createServer((req, res) => {
@@ -186,6 +173,5 @@ try {
   );
 } finally {
   sink.close();
-  await stack.stop();
-  await emulators.stop();
+  await stop();
 }

@@ -7,25 +7,14 @@
  * page of the recovery job is run as the deliverer runs it, with the real SQS adapter (fauxqs):
  * the slowest page is what must stay far under the deliverer's 60 s timeout. Prints one JSON line.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulators, useEndpoints } from '../bin/local/emulators';
-import { startLocalStack } from '../bin/local/stack';
+import { startBenchStack } from './lib/bench-stack';
 
 const FAILED = Number(process.env.BENCH_FAILED ?? 100_000);
 const SUCCESSES = Number(process.env.BENCH_SUCCESSES ?? Math.round(FAILED / 10));
 /** Every how many deliveries one succeeded (interleaved in time). */
 const EVERY = SUCCESSES ? Math.max(2, Math.round((FAILED + SUCCESSES) / SUCCESSES)) : Infinity;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hookline-bench-recover-'));
-for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ENDPOINT_URL') || k === 'AWS_PROFILE') delete process.env[k];
-process.env.AWS_REGION = 'us-east-1';
-const emulators = await startEmulators(dataDir);
-useEndpoints(emulators.endpoints);
-const quiet = console.log;
-console.log = () => undefined;
-const stack = await startLocalStack({ host: '127.0.0.1', port: 0, prefix: 'benchrcv', pauseConsumers: true, log: () => undefined });
+const { stack, print: quiet, stop } = await startBenchStack('recover', { prefix: 'benchrcv' });
 try {
   const { outboundDeps } = await import('../shared/adapters/aws/wiring');
   const { loadEnv } = await import('../shared/env');
@@ -120,6 +109,5 @@ try {
     }),
   );
 } finally {
-  await stack.stop();
-  await emulators.stop();
+  await stop();
 }

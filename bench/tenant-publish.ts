@@ -6,25 +6,14 @@
  * container caches, then warm. Calls are counted on the SDK client singletons. Prints one JSON line.
  * `BENCH_TENANTS` and `BENCH_PUBLISHES` change the sizes.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulators, useEndpoints } from '../bin/local/emulators';
-import { startLocalStack } from '../bin/local/stack';
+import { startBenchStack } from './lib/bench-stack';
 import { CallCounter, callerScope } from './lib/count-calls';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
 const PER_TENANT = 3;
 const PUBLISHES = Number(process.env.BENCH_PUBLISHES ?? 200);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'hookline-bench-tenants-'));
-for (const k of Object.keys(process.env)) if (k.startsWith('AWS_ENDPOINT_URL') || k === 'AWS_PROFILE') delete process.env[k];
-process.env.AWS_REGION = 'us-east-1';
-const emulators = await startEmulators(dataDir);
-useEndpoints(emulators.endpoints);
-const quiet = console.log;
-console.log = () => undefined;
-const stack = await startLocalStack({ host: '127.0.0.1', port: 0, prefix: 'benchten', pauseConsumers: true, log: () => undefined });
+const { stack, print: quiet, stop } = await startBenchStack('tenants', { prefix: 'benchten' });
 try {
   const { outboundDeps } = await import('../shared/adapters/aws/wiring');
   const { loadEnv } = await import('../shared/env');
@@ -70,6 +59,5 @@ try {
   const rows = counter.snapshot();
   quiet(JSON.stringify({ tenants: TENANTS, subscriptions_per_tenant: PER_TENANT, setup_ms: setupMs, phases: [cold, warm], rows }));
 } finally {
-  await stack.stop();
-  await emulators.stop();
+  await stop();
 }
