@@ -3,39 +3,12 @@ import { runBacklogJob } from '../../shared/usecases/backlog';
 import { deliverOne, type DeliverDeps } from '../../shared/usecases/deliver';
 import type { BacklogJob } from '../../shared/ports';
 import type { DeliveryRecord, SubscriptionRecord } from '../../shared/model/subscription';
-import { MemoryDeliveries } from '../support/fakes';
+import { MemoryDeliveries, testDelivery, testSubscription } from '../support/fakes';
 
-const sub = (extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord => ({
-  subscription_id: 'sub_1',
-  url: 'https://example.test/hook',
-  events: ['*'],
-  headers: {},
-  retry_policy: { max_attempts: 1, initial_delay: 10, backoff_multiplier: 2, max_delay: 60, retry_on_4xx: [] },
-  timeout_seconds: 5,
-  enabled: true,
-  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  previous_secrets: [],
-  created_at: '',
-  created_by: '',
-  updated_at: '',
-  version: 1,
-  ...extra,
-});
-const delivery = (id: string): DeliveryRecord => ({
-  delivery_id: id,
-  subscription_id: 'sub_1',
-  event_id: 'evt_1',
-  event_type: 'agent:complete',
-  status: 'pending',
-  body: '{}',
-  attempts: [],
-  attempt_count: 0,
-  next_attempt_at: null,
-  created_at: '',
-  updated_at: '',
-  created_key: '',
-  expires_at: 0,
-});
+// sub_1 with one attempt (a failure is final), and its deliveries of evt_1.
+const sub = (extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord =>
+  testSubscription({ subscription_id: 'sub_1', retry_policy: { max_attempts: 1, initial_delay: 10, backoff_multiplier: 2, max_delay: 60, retry_on_4xx: [] }, ...extra });
+const delivery = (id: string): DeliveryRecord => testDelivery(id, { subscription_id: 'sub_1', event_id: 'evt_1' });
 
 function deps(s: SubscriptionRecord, status: number, now: string) {
   const calls = { disabled: [] as string[], failing: [] as (string | undefined)[], published: [] as string[], metrics: [] as string[] };
