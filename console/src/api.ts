@@ -69,6 +69,7 @@ const OPS = {
   testSubscription: ['POST', '/api/subscriptions/{id}/test'],
   pauseSubscription: ['POST', '/api/subscriptions/{id}/pause'],
   resumeSubscription: ['POST', '/api/subscriptions/{id}/resume'],
+  verifySubscription: ['POST', '/api/subscriptions/{id}/verify'],
   listEventTypes: ['GET', '/api/event-types'],
   createPortalLink: ['POST', '/api/tenants/{tenant_id}/portal-link'],
   queueStats: ['GET', '/api/queues/stats'],

@@ -238,6 +238,12 @@ describe('the console', () => {
     await page.getByRole('row', { name: /hookline\.test/ }).first().waitFor();
     await page.getByRole('img', { name: /Success rate 100 %/ }).waitFor();
     await checkPage('subscription-detail');
+    // The endpoint answered the hookline.verification sent at create; Verify endpoint sends a new signed one.
+    await page.locator('.badge', { hasText: /^\W*verified$/ }).waitFor();
+    const checks = sink.verifications.length;
+    await page.getByRole('button', { name: 'Verify endpoint' }).click();
+    await page.getByRole('status').filter({ hasText: /Verification sent: delivery dlv_/ }).waitFor();
+    await pollUntil(async () => sink.verifications.length === checks + 1, 'the new hookline.verification at the endpoint');
     // Paused, a test event waits in the log (status paused, nothing sent); Resume sends it.
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByText(/deliveries wait with status paused/).waitFor();

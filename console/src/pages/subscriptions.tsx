@@ -353,6 +353,13 @@ export function SubscriptionDetailPage({ id, status }: { id: string; status: str
     sub.set(pause ? await get('pauseSubscription', { params: { id } }) : await get('resumeSubscription', { params: { id } }));
     setTimeout(() => setTick((t) => t + 1), 1500);
   });
+  // A new signed hookline.verification; its delivery shows how the endpoint answered, and the page reloads to show verified.
+  const [verifying, setVerifying] = useState<Res<'verifySubscription'> | null>(null);
+  const verify = useAction(async () => {
+    setVerifying(await get('verifySubscription', { params: { id } }));
+    setTimeout(() => void get('getSubscription', { params: { id } }).then(sub.set), 2000);
+    setTimeout(() => setTick((t) => t + 1), 700);
+  });
   return (
     <Async state={sub} label="the subscription">
       {(s) => (
@@ -389,6 +396,12 @@ export function SubscriptionDetailPage({ id, status }: { id: string; status: str
         >
           <ErrorBox error={test.error} title="Test event not sent" />
           <ErrorBox error={pausing.error} title={s.paused ? 'Not resumed' : 'Not paused'} />
+          <ErrorBox error={verify.error} title="Verification not sent" />
+          {verifying && (
+            <p class="ok-box" role="status">
+              Verification sent: <a href={`/deliveries/${seg(verifying.delivery_id)}`}>delivery {verifying.delivery_id}</a>
+            </p>
+          )}
           {sent && (
             <p class="ok-box" role="status">
               Test event {sent.event_id} queued: <a href={`/deliveries/${seg(sent.delivery_id)}`}>delivery {sent.delivery_id}</a>
@@ -415,6 +428,19 @@ export function SubscriptionDetailPage({ id, status }: { id: string; status: str
                     <code>{s.url}</code> <CopyButton text={s.url} label="Copy URL" />
                   </span>,
                 ],
+                [
+                  'Endpoint verification',
+                  <span>
+                    {s.verified ? <Badge status="success" label="verified" /> : <Badge status="pending" label="not verified" />}{' '}
+                    {s.verification_delivery_id && <a href={`/deliveries/${seg(s.verification_delivery_id)}`}>latest check</a>}{' '}
+                    {canWrite && (
+                      <Busy busy={verify.busy} onClick={() => void verify.run()}>
+                        Verify endpoint
+                      </Busy>
+                    )}
+                  </span>,
+                ],
+                ['Rate limit', s.rate_limit ? `${s.rate_limit.per_second}/s, burst ${s.rate_limit.burst ?? 1}` : <span class="muted">none</span>],
                 ['Events', s.events.join(', ')],
                 ['Tenant', s.tenant_id ?? <span class="muted">none (receives events published without a tenant)</span>],
                 ['Filters', s.filters ? <code>{JSON.stringify(s.filters)}</code> : <span class="muted">none</span>],
