@@ -6,7 +6,7 @@ import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../mod
 import { metric } from '../metric-names';
 import type { DeliveryStore, InternalEvents, Logger, Metrics, SendResult } from '../ports';
 import { rateLimitedUntil, type RateLimitDeps } from './rate-limit-gate';
-import { afterVerificationSuccess, checkVerification } from './verification';
+import { afterVerificationSuccess, checkVerification, notSentAttempt } from './verification';
 import { INTERNAL_TYPES } from './subscriptions';
 
 export interface DeliverDeps {
@@ -134,23 +134,20 @@ export async function deliverOne(deps: DeliverDeps, deliveryId: string, opts: { 
 
   // Every line about this delivery carries the ids that follow it (trace_id: the event that caused it).
   const log = () => deps.log?.with({ trace_id: d.trace_id ?? d.event_id, outbound_delivery_id: d.delivery_id, subscription_id: d.subscription_id, event_id: d.event_id, attempt: n + 1, ...(sub?.tenant_id ? { tenant_id: sub.tenant_id } : {}) });
-  if (!sub || !sub.enabled) {
-    const error = sub ? `subscription disabled${sub.disabled_reason ? `: ${sub.disabled_reason}` : ''}` : 'subscription deleted';
-    await finish('failed', { attempt: n + 1, at: now.toISOString(), status_code: null, duration_ms: 0, response_excerpt: null, error }, null);
+  // Refused without a request: recorded failed, the reason as the attempt's error.
+  const refuse = async (error: string): Promise<DeliverOutcome> => {
+    await finish('failed', notSentAttempt(n + 1, now.toISOString(), error), null);
     log()?.info('delivery refused', { event_type: d.event_type, outcome: 'failed', error });
     return { kind: 'done' };
-  }
+  };
+  if (!sub || !sub.enabled) return refuse(sub ? `subscription disabled${sub.disabled_reason ? `: ${sub.disabled_reason}` : ''}` : 'subscription deleted');
   if (await holdIfPaused(deps, sub, base)) {
     log()?.info('delivery held', { event_type: d.event_type, outcome: 'paused' });
     return { kind: 'done' };
   }
   const verification = await checkVerification(deps, sub, d, now.getTime());
   sub = verification.sub;
-  if (verification.refusal) {
-    await finish('failed', { attempt: n + 1, at: now.toISOString(), status_code: null, duration_ms: 0, response_excerpt: null, error: verification.refusal }, null);
-    log()?.info('delivery refused', { event_type: d.event_type, outcome: 'failed', error: verification.refusal });
-    return { kind: 'done' };
-  }
+  if (verification.refusal) return refuse(verification.refusal);
   const slot = await rateLimitedUntil(deps.rateLimits, sub, d, now.getTime());
   if (slot !== null && slot > now.getTime()) {
     // Excess deliveries wait for their slot, never counted as an attempt: within a second in

@@ -1,5 +1,5 @@
 import { randomId } from '../clock';
-import type { DeliveryRecord, SubscriptionRecord } from '../model/subscription';
+import type { DeliveryAttempt, DeliveryRecord, SubscriptionRecord } from '../model/subscription';
 
 /** The event type of endpoint verification (in the catalog of built-in types). */
 export const VERIFICATION_TYPE = 'hookline.verification';
@@ -13,9 +13,14 @@ export function verificationEvent(sub: Pick<SubscriptionRecord, 'subscription_id
   return { id: eventId, type: VERIFICATION_TYPE, timestamp: now.toISOString(), data: { subscription_id: sub.subscription_id, url: sub.url, challenge: randomId(24) } };
 }
 
+/** An attempt that made no request: the reason it was not sent is its error. */
+export function notSentAttempt(attempt: number, at: string, error: string): DeliveryAttempt {
+  return { attempt, at, status_code: null, duration_ms: 0, response_excerpt: null, error };
+}
+
 /** A delivery kept in the log as `failed` without any request made, with the reason as its only attempt's error. */
 export function deliveryNotSent(d: DeliveryRecord, error: string, body = d.body): DeliveryRecord {
-  return { ...d, status: 'failed', body, attempts: [{ attempt: d.attempt_count + 1, at: d.updated_at, status_code: null, duration_ms: 0, response_excerpt: null, error }], attempt_count: d.attempt_count + 1, next_attempt_at: null };
+  return { ...d, status: 'failed', body, attempts: [notSentAttempt(d.attempt_count + 1, d.updated_at, error)], attempt_count: d.attempt_count + 1, next_attempt_at: null };
 }
 
 /** Why an unverified subscription gets nothing under HOOKLINE_REQUIRE_VERIFIED (its own verification always goes). */

@@ -395,21 +395,12 @@ export class DynamoEventTypeStore implements EventTypeStore {
   }
 
   async put(t: EventTypeRecord, expectedVersion: number | null): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: packDoc({ pk: 'eventtype', sk: t.type }, t, ['version'], 'The event type'),
-          ...(expectedVersion === null
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailed(err)) throw new VersionMismatchError(expectedVersion ?? 0, (await this.get(t.type))?.version);
-      throw unavailable('The config store', err);
-    }
+    const item = packDoc({ pk: 'eventtype', sk: t.type }, t, ['version'], 'The event type');
+    if (expectedVersion !== null) return putIfVersion(this.db, this.table, item, expectedVersion, { kind: 'Event type', id: t.type, current: () => this.get(t.type) }, 'The config store');
+    // Registered by someone else since it was read as absent: 412 with the version it has now.
+    if (!(await putIfAbsent(this.db, this.table, item, 'pk', 'The config store'))) throw new VersionMismatchError(0, (await this.get(t.type))?.version);
   }
+
 }
 
 const tenantItem = (t: TenantRecord) => packDoc({ pk: 'tenant', sk: t.tenant_id }, t, ['version'], 'The tenant');
